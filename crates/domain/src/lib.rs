@@ -1,1 +1,13 @@
-//! parcours-domain
+//! The domain of Parcours: pure types and rules, no I/O, no async. Business strings with a rule are
+//! newtypes built by `parse` (parse, don't validate); statuses are enums; rules that come from a
+//! text (NIR key, RNIV transitions, FINESS key) are table-driven and cite it.
+
+pub mod authz;
+pub mod clock;
+pub mod error;
+pub mod identity;
+pub mod ids;
+pub mod professional;
+pub mod rniv;
+pub mod structure;
+pub mod text;

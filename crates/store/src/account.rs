@@ -53,7 +53,9 @@ pub async fn update_user(tx: &mut Tx, row: &UserRow, now: i64) -> Result<()> {
         .bind(&row.rpps).bind(&row.adeli).bind(&row.role).bind(row.active).bind(now).bind(row.version)
         .execute(&mut *c).await?.rows_affected());
     if done == 0 {
-        return Err(StoreError::Conflict { expected: row.version });
+        return Err(StoreError::Conflict {
+            expected: row.version,
+        });
     }
     Ok(())
 }
@@ -69,22 +71,31 @@ pub async fn set_password(tx: &mut Tx, org: Uuid, id: Uuid, hash: &str, now: i64
 
 pub async fn get_user(db: &Db, org: Uuid, id: Uuid) -> Result<UserRow> {
     let sql = format!("select {USER_COLS} where organisation_id = $1 and id = $2");
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_one(p).await?))
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_one(p).await?),
+    )
 }
 
 /// Logins are unique across the installation, so a professional logs in without naming an organisation.
 pub async fn find_user_by_login(db: &Db, login: &str) -> Result<Option<UserRow>> {
     let sql = format!("select {USER_COLS} where login = $1");
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(login).fetch_optional(p).await?))
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(login).fetch_optional(p).await?),
+    )
 }
 
 pub async fn list_users(db: &Db, org: Uuid) -> Result<Vec<UserRow>> {
-    let sql = format!("select {USER_COLS} where organisation_id = $1 order by last_name, first_name, id");
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(org).fetch_all(p).await?))
+    let sql =
+        format!("select {USER_COLS} where organisation_id = $1 order by last_name, first_name, id");
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(org).fetch_all(p).await?),
+    )
 }
 
 pub async fn count_users(db: &Db) -> Result<i64> {
-    Ok(on_pool!(db, p => sqlx::query_scalar("select count(*) from user_account").fetch_one(p).await?))
+    Ok(
+        on_pool!(db, p => sqlx::query_scalar("select count(*) from user_account").fetch_one(p).await?),
+    )
 }
 
 /// Replaces the whole set of a user's assignments (the admin form edits them as one list).

@@ -45,8 +45,7 @@ pub struct EventRow {
     pub hash: String,
 }
 
-const EVENT_COLS: &str =
-    "organisation_id, seq, id, at, actor_id, actor_label, action, usager_id, target, ip, detail, prev_hash, hash";
+const EVENT_COLS: &str = "organisation_id, seq, id, at, actor_id, actor_label, action, usager_id, target, ip, detail, prev_hash, hash";
 
 /// The hash of an event: SHA-256 over the previous hash and every field, each length-prefixed so
 /// that no two different events can serialise to the same bytes.
@@ -95,14 +94,21 @@ pub async fn append(tx: &mut Tx, e: &NewEvent) -> Result<i64> {
 }
 
 /// A person's events, newest first, before `before_seq` when paging.
-pub async fn for_usager(db: &Db, org: Uuid, usager: Uuid, before_seq: Option<i64>, limit: i64)
-    -> Result<Vec<EventRow>> {
+pub async fn for_usager(
+    db: &Db,
+    org: Uuid,
+    usager: Uuid,
+    before_seq: Option<i64>,
+    limit: i64,
+) -> Result<Vec<EventRow>> {
     let sql = format!(
         "select {EVENT_COLS} from audit_event where organisation_id = $1 and usager_id = $2 and seq < $3 \
          order by seq desc limit $4"
     );
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(org).bind(usager).bind(before_seq.unwrap_or(i64::MAX)).bind(limit).fetch_all(p).await?))
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(org).bind(usager).bind(before_seq.unwrap_or(i64::MAX)).bind(limit).fetch_all(p).await?),
+    )
 }
 
 /// Events of an organisation after `after_seq`, oldest first (for verification and export).
@@ -110,8 +116,10 @@ pub async fn page(db: &Db, org: Uuid, after_seq: i64, limit: i64) -> Result<Vec<
     let sql = format!(
         "select {EVENT_COLS} from audit_event where organisation_id = $1 and seq > $2 order by seq limit $3"
     );
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(org).bind(after_seq).bind(limit).fetch_all(p).await?))
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(org).bind(after_seq).bind(limit).fetch_all(p).await?),
+    )
 }
 
 /// Where a chain stops being trustworthy.
@@ -134,10 +142,16 @@ pub async fn verify(db: &Db, org: Uuid) -> Result<std::result::Result<i64, Broke
         }
         for r in rows {
             if r.seq != expected_seq {
-                return Ok(Err(BrokenLink { seq: expected_seq, reason: format!("event {expected_seq} is missing") }));
+                return Ok(Err(BrokenLink {
+                    seq: expected_seq,
+                    reason: format!("event {expected_seq} is missing"),
+                }));
             }
             if r.prev_hash != prev {
-                return Ok(Err(BrokenLink { seq: r.seq, reason: "prev_hash does not match the previous event".into() }));
+                return Ok(Err(BrokenLink {
+                    seq: r.seq,
+                    reason: "prev_hash does not match the previous event".into(),
+                }));
             }
             let e = NewEvent {
                 organisation_id: r.organisation_id,
@@ -152,7 +166,10 @@ pub async fn verify(db: &Db, org: Uuid) -> Result<std::result::Result<i64, Broke
                 detail: r.detail.clone(),
             };
             if event_hash(&prev, r.seq, &e) != r.hash {
-                return Ok(Err(BrokenLink { seq: r.seq, reason: "content does not match its hash".into() }));
+                return Ok(Err(BrokenLink {
+                    seq: r.seq,
+                    reason: "content does not match its hash".into(),
+                }));
             }
             prev = r.hash;
             expected_seq += 1;
@@ -168,8 +185,10 @@ pub async fn verify(db: &Db, org: Uuid) -> Result<std::result::Result<i64, Broke
         }));
     }
     if head.1 != prev {
-        return Ok(Err(BrokenLink { seq: checked, reason: "the head hash does not match the last event".into() }));
+        return Ok(Err(BrokenLink {
+            seq: checked,
+            reason: "the head hash does not match the last event".into(),
+        }));
     }
     Ok(Ok(checked))
 }
-

@@ -49,17 +49,20 @@ pub async fn insert_organisation(tx: &mut Tx, row: &OrganisationRow, now: i64) -
 }
 
 pub async fn list_organisations(db: &Db) -> Result<Vec<OrganisationRow>> {
-    Ok(on_pool!(db, p => sqlx::query_as("select id, name, finess_ej from organisation order by created_at, id")
-        .fetch_all(p).await?))
+    Ok(
+        on_pool!(db, p => sqlx::query_as("select id, name, finess_ej from organisation order by created_at, id")
+        .fetch_all(p).await?),
+    )
 }
 
 pub async fn get_organisation(db: &Db, id: Uuid) -> Result<OrganisationRow> {
-    Ok(on_pool!(db, p => sqlx::query_as("select id, name, finess_ej from organisation where id = $1")
-        .bind(id).fetch_one(p).await?))
+    Ok(
+        on_pool!(db, p => sqlx::query_as("select id, name, finess_ej from organisation where id = $1")
+        .bind(id).fetch_one(p).await?),
+    )
 }
 
-const ETAB_COLS: &str =
-    "organisation_id, id, name, finess, category_code, capacity, active, version from etablissement";
+const ETAB_COLS: &str = "organisation_id, id, name, finess, category_code, capacity, active, version from etablissement";
 
 pub async fn insert_etablissement(tx: &mut Tx, row: &EtablissementRow, now: i64) -> Result<()> {
     on_tx!(tx, c => sqlx::query(
@@ -80,19 +83,25 @@ pub async fn update_etablissement(tx: &mut Tx, row: &EtablissementRow, now: i64)
         .bind(row.capacity).bind(row.active).bind(now).bind(row.version)
         .execute(&mut *c).await?.rows_affected());
     if done == 0 {
-        return Err(StoreError::Conflict { expected: row.version });
+        return Err(StoreError::Conflict {
+            expected: row.version,
+        });
     }
     Ok(())
 }
 
 pub async fn list_etablissements(db: &Db, org: Uuid) -> Result<Vec<EtablissementRow>> {
     let sql = format!("select {ETAB_COLS} where organisation_id = $1 order by name, id");
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(org).fetch_all(p).await?))
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(org).fetch_all(p).await?),
+    )
 }
 
 pub async fn get_etablissement(db: &Db, org: Uuid, id: Uuid) -> Result<EtablissementRow> {
     let sql = format!("select {ETAB_COLS} where organisation_id = $1 and id = $2");
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_one(p).await?))
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_one(p).await?),
+    )
 }
 
 const UNITE_COLS: &str = "organisation_id, id, etablissement_id, name, active, version from unite";
@@ -114,17 +123,23 @@ pub async fn update_unite(tx: &mut Tx, row: &UniteRow, now: i64) -> Result<()> {
         .bind(row.organisation_id).bind(row.id).bind(&row.name).bind(row.active).bind(now).bind(row.version)
         .execute(&mut *c).await?.rows_affected());
     if done == 0 {
-        return Err(StoreError::Conflict { expected: row.version });
+        return Err(StoreError::Conflict {
+            expected: row.version,
+        });
     }
     Ok(())
 }
 
 pub async fn list_unites(db: &Db, org: Uuid) -> Result<Vec<UniteRow>> {
     let sql = format!("select {UNITE_COLS} where organisation_id = $1 order by name, id");
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(org).fetch_all(p).await?))
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(org).fetch_all(p).await?),
+    )
 }
 
 pub async fn get_unite(db: &Db, org: Uuid, id: Uuid) -> Result<UniteRow> {
     let sql = format!("select {UNITE_COLS} where organisation_id = $1 and id = $2");
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_one(p).await?))
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_one(p).await?),
+    )
 }

@@ -35,8 +35,10 @@ pub async fn insert_session(tx: &mut Tx, row: &SessionRow) -> Result<()> {
 
 pub async fn get_session(db: &Db, token_hash: &str) -> Result<Option<SessionRow>> {
     let sql = format!("select {SESSION_COLS} where token_hash = $1");
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(token_hash)
-        .fetch_optional(p).await?))
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(token_hash)
+        .fetch_optional(p).await?),
+    )
 }
 
 /// Records activity; callers only do it when the stored value is stale, to spare writes.
@@ -59,16 +61,30 @@ pub async fn revoke_user_sessions(tx: &mut Tx, org: Uuid, user: Uuid, now: i64) 
         .bind(org).bind(user).bind(now).execute(&mut *c).await?.rows_affected()))
 }
 
-pub async fn list_active_sessions(db: &Db, org: Uuid, user: Uuid, now: i64) -> Result<Vec<SessionRow>> {
+pub async fn list_active_sessions(
+    db: &Db,
+    org: Uuid,
+    user: Uuid,
+    now: i64,
+) -> Result<Vec<SessionRow>> {
     let sql = format!(
         "select {SESSION_COLS} where organisation_id = $1 and user_id = $2 and revoked_at is null and expires_at > $3 \
          order by last_seen_at desc"
     );
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(user).bind(now)
-        .fetch_all(p).await?))
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(user).bind(now)
+        .fetch_all(p).await?),
+    )
 }
 
-pub async fn record_login_attempt(db: &Db, id: Uuid, login: &str, ip: &str, at: i64, success: bool) -> Result<()> {
+pub async fn record_login_attempt(
+    db: &Db,
+    id: Uuid,
+    login: &str,
+    ip: &str,
+    at: i64,
+    success: bool,
+) -> Result<()> {
     on_pool!(db, p => sqlx::query("insert into login_attempt (id, login, ip, at, success) values ($1, $2, $3, $4, $5)")
         .bind(id).bind(login).bind(ip).bind(at).bind(success).execute(p).await?.rows_affected());
     Ok(())

@@ -150,7 +150,12 @@ pub async fn update(tx: &mut Tx, r: &UsagerRow) -> Result<()> {
 }
 
 /// Keeps a full snapshot of each version: corrections never lose what was written before.
-pub async fn insert_version(tx: &mut Tx, r: &UsagerRow, kind: &str, reason: Option<&str>) -> Result<()> {
+pub async fn insert_version(
+    tx: &mut Tx,
+    r: &UsagerRow,
+    kind: &str,
+    reason: Option<&str>,
+) -> Result<()> {
     let snapshot = serde_json::to_string(r).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     on_tx!(tx, c => sqlx::query(
         "insert into usager_version (organisation_id, usager_id, version, change_kind, snapshot, reason, changed_at, \
@@ -163,7 +168,9 @@ pub async fn insert_version(tx: &mut Tx, r: &UsagerRow, kind: &str, reason: Opti
 
 pub async fn get(db: &Db, org: Uuid, id: Uuid) -> Result<UsagerRow> {
     let sql = format!("select {USAGER_COLS} from usager where organisation_id = $1 and id = $2");
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_one(p).await?))
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_one(p).await?),
+    )
 }
 
 pub async fn versions(db: &Db, org: Uuid, id: Uuid) -> Result<Vec<VersionRow>> {
@@ -208,7 +215,9 @@ pub async fn find_by_duplicate_key(db: &Db, org: Uuid, key: &str) -> Result<Vec<
         "select {SUMMARY_COLS} from usager u where u.organisation_id = $1 and u.duplicate_key = $2 \
          order by u.sort_key, u.id limit 20"
     );
-    Ok(on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(key).fetch_all(p).await?))
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(key).fetch_all(p).await?),
+    )
 }
 
 /// The upper bound of a prefix range: every string starting with `prefix` sorts below it in byte order
@@ -308,6 +317,8 @@ pub async fn search(
 }
 
 pub async fn count(db: &Db, org: Uuid) -> Result<i64> {
-    Ok(on_pool!(db, p => sqlx::query_scalar("select count(*) from usager where organisation_id = $1")
-        .bind(org).fetch_one(p).await?))
+    Ok(
+        on_pool!(db, p => sqlx::query_scalar("select count(*) from usager where organisation_id = $1")
+        .bind(org).fetch_one(p).await?),
+    )
 }

@@ -18,9 +18,16 @@ fn both_backends_have_the_same_migration_files_and_all_are_embedded() {
     let sqlite = files("sqlite");
     let postgres = files("postgres");
     assert_eq!(sqlite, postgres);
-    assert_eq!(sqlite.len(), MIGRATIONS.len(), "every migration file must be listed in MIGRATIONS");
+    assert_eq!(
+        sqlite.len(),
+        MIGRATIONS.len(),
+        "every migration file must be listed in MIGRATIONS"
+    );
     for (version, name, _, _) in MIGRATIONS {
-        assert!(sqlite.contains(&format!("{version:04}_{name}.sql")), "{version} {name}");
+        assert!(
+            sqlite.contains(&format!("{version:04}_{name}.sql")),
+            "{version} {name}"
+        );
     }
 }
 
@@ -36,7 +43,11 @@ fn constraint_names(sql: &str) -> BTreeSet<String> {
 #[test]
 fn both_backends_use_the_same_constraint_names() {
     for (version, _, sqlite, postgres) in MIGRATIONS {
-        assert_eq!(constraint_names(sqlite), constraint_names(postgres), "migration {version}");
+        assert_eq!(
+            constraint_names(sqlite),
+            constraint_names(postgres),
+            "migration {version}"
+        );
     }
 }
 
@@ -75,7 +86,17 @@ async fn audit_is_append_only(db: Db) {
     use parcours_store::organisation::{OrganisationRow, insert_organisation};
     let org = uuid::Uuid::from_u128(1);
     let mut tx = db.begin().await.unwrap();
-    insert_organisation(&mut tx, &OrganisationRow { id: org, name: "Org".into(), finess_ej: None }, 1).await.unwrap();
+    insert_organisation(
+        &mut tx,
+        &OrganisationRow {
+            id: org,
+            name: "Org".into(),
+            finess_ej: None,
+        },
+        1,
+    )
+    .await
+    .unwrap();
     for i in 0..3 {
         let e = NewEvent {
             organisation_id: org,
@@ -95,13 +116,25 @@ async fn audit_is_append_only(db: Db) {
     assert_eq!(verify(&db, org).await.unwrap(), Ok(3));
 
     let update = match &db {
-        Db::Sqlite(p) => sqlx::query("update audit_event set actor_label = 'x'").execute(p).await.map(|_| ()),
-        Db::Postgres(p) => sqlx::query("update audit_event set actor_label = 'x'").execute(p).await.map(|_| ()),
+        Db::Sqlite(p) => sqlx::query("update audit_event set actor_label = 'x'")
+            .execute(p)
+            .await
+            .map(|_| ()),
+        Db::Postgres(p) => sqlx::query("update audit_event set actor_label = 'x'")
+            .execute(p)
+            .await
+            .map(|_| ()),
     };
     assert!(update.unwrap_err().to_string().contains("append-only"));
     let delete = match &db {
-        Db::Sqlite(p) => sqlx::query("delete from audit_event where seq = 2").execute(p).await.map(|_| ()),
-        Db::Postgres(p) => sqlx::query("delete from audit_event where seq = 2").execute(p).await.map(|_| ()),
+        Db::Sqlite(p) => sqlx::query("delete from audit_event where seq = 2")
+            .execute(p)
+            .await
+            .map(|_| ()),
+        Db::Postgres(p) => sqlx::query("delete from audit_event where seq = 2")
+            .execute(p)
+            .await
+            .map(|_| ()),
     };
     assert!(delete.unwrap_err().to_string().contains("append-only"));
     assert_eq!(verify(&db, org).await.unwrap(), Ok(3));
@@ -125,7 +158,17 @@ async fn tampering_is_detected(db: Db) {
     use parcours_store::organisation::{OrganisationRow, insert_organisation};
     let org = uuid::Uuid::from_u128(7);
     let mut tx = db.begin().await.unwrap();
-    insert_organisation(&mut tx, &OrganisationRow { id: org, name: "Org".into(), finess_ej: None }, 1).await.unwrap();
+    insert_organisation(
+        &mut tx,
+        &OrganisationRow {
+            id: org,
+            name: "Org".into(),
+            finess_ej: None,
+        },
+        1,
+    )
+    .await
+    .unwrap();
     for i in 0..5u128 {
         let e = NewEvent {
             organisation_id: org,
@@ -144,12 +187,24 @@ async fn tampering_is_detected(db: Db) {
     tx.commit().await.unwrap();
     match &db {
         Db::Sqlite(p) => {
-            sqlx::query("drop trigger audit_event_no_update").execute(p).await.unwrap();
-            sqlx::query("update audit_event set actor_label = 'falsifié' where seq = 3").execute(p).await.unwrap();
+            sqlx::query("drop trigger audit_event_no_update")
+                .execute(p)
+                .await
+                .unwrap();
+            sqlx::query("update audit_event set actor_label = 'falsifié' where seq = 3")
+                .execute(p)
+                .await
+                .unwrap();
         }
         Db::Postgres(p) => {
-            sqlx::query("alter table audit_event disable trigger audit_event_no_update").execute(p).await.unwrap();
-            sqlx::query("update audit_event set actor_label = 'falsifié' where seq = 3").execute(p).await.unwrap();
+            sqlx::query("alter table audit_event disable trigger audit_event_no_update")
+                .execute(p)
+                .await
+                .unwrap();
+            sqlx::query("update audit_event set actor_label = 'falsifié' where seq = 3")
+                .execute(p)
+                .await
+                .unwrap();
         }
     }
     let broken = verify(&db, org).await.unwrap().unwrap_err();

@@ -1,0 +1,164 @@
+//! What the audit trail records, and the use cases that read or verify it.
+
+use parcours_domain::authz::{Action, Resource};
+use parcours_domain::ids::UsagerId;
+use parcours_store::audit::BrokenLink;
+
+use crate::usager::placements_of;
+use crate::{App, AppResult, Ctx};
+
+/// Every kind of audited act. The code is stored; the label is what professionals read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    UsagerRead,
+    UsagerList,
+    UsagerSearch,
+    UsagerCreate,
+    UsagerIdentityEdit,
+    UsagerStatusChange,
+    UsagerHistoryRead,
+    UsagerAccessHistoryRead,
+    AccessDenied,
+    Login,
+    LoginFailed,
+    Logout,
+    LogoutEverywhere,
+    StructureChange,
+    AccountChange,
+}
+
+impl AuditAction {
+    pub const ALL: &'static [AuditAction] = &[
+        AuditAction::UsagerRead,
+        AuditAction::UsagerList,
+        AuditAction::UsagerSearch,
+        AuditAction::UsagerCreate,
+        AuditAction::UsagerIdentityEdit,
+        AuditAction::UsagerStatusChange,
+        AuditAction::UsagerHistoryRead,
+        AuditAction::UsagerAccessHistoryRead,
+        AuditAction::AccessDenied,
+        AuditAction::Login,
+        AuditAction::LoginFailed,
+        AuditAction::Logout,
+        AuditAction::LogoutEverywhere,
+        AuditAction::StructureChange,
+        AuditAction::AccountChange,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            AuditAction::UsagerRead => "usager.consultation",
+            AuditAction::UsagerList => "usager.liste",
+            AuditAction::UsagerSearch => "usager.recherche",
+            AuditAction::UsagerCreate => "usager.creation",
+            AuditAction::UsagerIdentityEdit => "usager.modification_identite",
+            AuditAction::UsagerStatusChange => "usager.statut_identite",
+            AuditAction::UsagerHistoryRead => "usager.historique",
+            AuditAction::UsagerAccessHistoryRead => "usager.historique_acces",
+            AuditAction::AccessDenied => "acces.refuse",
+            AuditAction::Login => "session.connexion",
+            AuditAction::LoginFailed => "session.echec",
+            AuditAction::Logout => "session.deconnexion",
+            AuditAction::LogoutEverywhere => "session.deconnexion_partout",
+            AuditAction::StructureChange => "structure.modification",
+            AuditAction::AccountChange => "compte.modification",
+        }
+    }
+
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            AuditAction::UsagerRead => "Consultation du dossier",
+            AuditAction::UsagerList => "Liste des usagers",
+            AuditAction::UsagerSearch => "Recherche d'usagers",
+            AuditAction::UsagerCreate => "Création",
+            AuditAction::UsagerIdentityEdit => "Modification de l'identité",
+            AuditAction::UsagerStatusChange => "Changement du statut d'identité",
+            AuditAction::UsagerHistoryRead => "Consultation de l'historique des modifications",
+            AuditAction::UsagerAccessHistoryRead => "Consultation de l'historique des accès",
+            AuditAction::AccessDenied => "Accès refusé",
+            AuditAction::Login => "Connexion",
+            AuditAction::LoginFailed => "Échec de connexion",
+            AuditAction::Logout => "Déconnexion",
+            AuditAction::LogoutEverywhere => "Déconnexion de toutes les sessions",
+            AuditAction::StructureChange => "Modification des structures",
+            AuditAction::AccountChange => "Modification d'un compte",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<AuditAction> {
+        AuditAction::ALL.iter().copied().find(|a| a.code() == code)
+    }
+}
+
+/// One line of a person's access history, as shown to the roles allowed to see it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AccessEntry {
+    pub seq: i64,
+    pub at: jiff::Timestamp,
+    pub professional: String,
+    pub action_code: String,
+    pub action_label: String,
+    pub ip: String,
+}
+
+impl App {
+    /// Who opened or changed this person's record, newest first (itself an audited read).
+    pub async fn access_history(
+        &self,
+        ctx: &Ctx,
+        usager: UsagerId,
+        before_seq: Option<i64>,
+    ) -> AppResult<Vec<AccessEntry>> {
+        let placements = placements_of(self, ctx, usager).await?;
+        let resource = Resource::Usager {
+            organisation: ctx.organisation(),
+            placements: &placements,
+        };
+        self.gate_usager(ctx, Action::ViewAccessHistory, &resource, usager)
+            .await?;
+        let rows = parcours_store::audit::for_usager(
+            &self.db,
+            ctx.org(),
+            usager.as_uuid(),
+            before_seq,
+            100,
+        )
+        .await?;
+        self.audit_alone(
+            ctx,
+            AuditAction::UsagerAccessHistoryRead,
+            Some(usager),
+            "usager",
+            serde_json::json!({}),
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AccessEntry {
+                seq: r.seq,
+                at: jiff::Timestamp::from_microsecond(r.at).unwrap_or(jiff::Timestamp::UNIX_EPOCH),
+                professional: r.actor_label,
+                action_label: AuditAction::from_code(&r.action)
+                    .map(|a| a.label_fr())
+                    .unwrap_or("Autre")
+                    .to_string(),
+                action_code: r.action,
+                ip: r.ip,
+            })
+            .collect())
+    }
+
+    /// Checks the hash chain of every organisation (the CLI's `audit verify`). Returns, per
+    /// organisation, the number of events checked or the first broken link.
+    pub async fn verify_audit(
+        &self,
+    ) -> AppResult<Vec<(uuid::Uuid, String, Result<i64, BrokenLink>)>> {
+        let mut out = Vec::new();
+        for org in parcours_store::organisation::list_organisations(&self.db).await? {
+            let result = parcours_store::audit::verify(&self.db, org.id).await?;
+            out.push((org.id, org.name, result));
+        }
+        Ok(out)
+    }
+}

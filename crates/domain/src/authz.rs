@@ -1,0 +1,503 @@
+//! The one authorization gate. Every use case (web, API, CLI) asks [`decide`]; anything not
+//! explicitly allowed is denied. A decision depends on the role (what), the organisation, and the
+//! scope (which establishments and units the professional is assigned to, and where the person is
+//! followed). Administrators run the installation but have no access to persons' records (least
+//! privilege): reading a record is a care act, not an administrative one.
+
+use serde::Serialize;
+
+use crate::ids::{EtablissementId, OrganisationId, UniteId, UserId};
+use crate::professional::Role;
+
+/// Where a professional works: a whole establishment (`unite: None`) or one unit of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Assignment {
+    pub etablissement: EtablissementId,
+    pub unite: Option<UniteId>,
+}
+
+/// Where a person is followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Placement {
+    pub etablissement: EtablissementId,
+    pub unite: Option<UniteId>,
+}
+
+/// The professional asking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: UserId,
+    pub organisation: OrganisationId,
+    pub role: Role,
+    pub assignments: Vec<Assignment>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Action {
+    ListUsagers,
+    ReadUsager,
+    CreateUsager,
+    EditIdentity,
+    ChangeIdentityStatus,
+    ViewIdentityHistory,
+    ViewAccessHistory,
+    ViewStructures,
+    ManageStructures,
+    ManageAccounts,
+    VerifyAudit,
+}
+
+impl Action {
+    pub const ALL: &'static [Action] = &[
+        Action::ListUsagers,
+        Action::ReadUsager,
+        Action::CreateUsager,
+        Action::EditIdentity,
+        Action::ChangeIdentityStatus,
+        Action::ViewIdentityHistory,
+        Action::ViewAccessHistory,
+        Action::ViewStructures,
+        Action::ManageStructures,
+        Action::ManageAccounts,
+        Action::VerifyAudit,
+    ];
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Action::ListUsagers => "list_usagers",
+            Action::ReadUsager => "read_usager",
+            Action::CreateUsager => "create_usager",
+            Action::EditIdentity => "edit_identity",
+            Action::ChangeIdentityStatus => "change_identity_status",
+            Action::ViewIdentityHistory => "view_identity_history",
+            Action::ViewAccessHistory => "view_access_history",
+            Action::ViewStructures => "view_structures",
+            Action::ManageStructures => "manage_structures",
+            Action::ManageAccounts => "manage_accounts",
+            Action::VerifyAudit => "verify_audit",
+        }
+    }
+
+    /// Actions on the organisation as a whole (not on one person).
+    fn organisation_wide(self) -> bool {
+        matches!(
+            self,
+            Action::ViewStructures
+                | Action::ManageStructures
+                | Action::ManageAccounts
+                | Action::VerifyAudit
+        )
+    }
+}
+
+/// What is being acted on.
+#[derive(Debug, Clone, Copy)]
+pub enum Resource<'a> {
+    Organisation(OrganisationId),
+    Usager {
+        organisation: OrganisationId,
+        placements: &'a [Placement],
+    },
+    NewUsager {
+        organisation: OrganisationId,
+        placement: Placement,
+    },
+}
+
+impl Resource<'_> {
+    fn organisation(&self) -> OrganisationId {
+        match self {
+            Resource::Organisation(o) => *o,
+            Resource::Usager { organisation, .. } | Resource::NewUsager { organisation, .. } => {
+                *organisation
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum DenyReason {
+    Inactive,
+    OtherOrganisation,
+    RoleNotAllowed,
+    OutOfScope,
+    WrongResource,
+}
+
+impl DenyReason {
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            DenyReason::Inactive => "Votre compte est désactivé.",
+            DenyReason::OtherOrganisation => "Cette ressource appartient à une autre organisation.",
+            DenyReason::RoleNotAllowed => "Votre rôle ne permet pas cette action.",
+            DenyReason::OutOfScope => {
+                "Cet usager n'est pas suivi dans un établissement ou une unité où vous êtes affecté·e."
+            }
+            DenyReason::WrongResource => "Action impossible sur cette ressource.",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    Deny(DenyReason),
+}
+
+use Action as A;
+
+/// The permission table: which role may perform which action (in its scope). One row per role.
+const PERMISSIONS: &[(Role, &[Action])] = &[
+    (
+        Role::Administrateur,
+        &[
+            A::ViewStructures,
+            A::ManageStructures,
+            A::ManageAccounts,
+            A::VerifyAudit,
+        ],
+    ),
+    (
+        Role::Direction,
+        &[
+            A::ListUsagers,
+            A::ReadUsager,
+            A::CreateUsager,
+            A::EditIdentity,
+            A::ChangeIdentityStatus,
+            A::ViewIdentityHistory,
+            A::ViewAccessHistory,
+            A::ViewStructures,
+        ],
+    ),
+    (
+        Role::ChefDeService,
+        &[
+            A::ListUsagers,
+            A::ReadUsager,
+            A::CreateUsager,
+            A::EditIdentity,
+            A::ChangeIdentityStatus,
+            A::ViewIdentityHistory,
+            A::ViewAccessHistory,
+        ],
+    ),
+    (
+        Role::Secretariat,
+        &[
+            A::ListUsagers,
+            A::ReadUsager,
+            A::CreateUsager,
+            A::EditIdentity,
+            A::ChangeIdentityStatus,
+            A::ViewIdentityHistory,
+        ],
+    ),
+    (
+        Role::Medecin,
+        &[
+            A::ListUsagers,
+            A::ReadUsager,
+            A::EditIdentity,
+            A::ChangeIdentityStatus,
+            A::ViewIdentityHistory,
+            A::ViewAccessHistory,
+        ],
+    ),
+    (
+        Role::Infirmier,
+        &[
+            A::ListUsagers,
+            A::ReadUsager,
+            A::EditIdentity,
+            A::ChangeIdentityStatus,
+            A::ViewIdentityHistory,
+        ],
+    ),
+    (
+        Role::AideSoignant,
+        &[A::ListUsagers, A::ReadUsager, A::ViewIdentityHistory],
+    ),
+    (
+        Role::Educateur,
+        &[A::ListUsagers, A::ReadUsager, A::ViewIdentityHistory],
+    ),
+    (
+        Role::Psychologue,
+        &[A::ListUsagers, A::ReadUsager, A::ViewIdentityHistory],
+    ),
+];
+
+/// Whether the role may perform the action somewhere (scope aside): used to show or hide links.
+pub fn role_allows(role: Role, action: Action) -> bool {
+    PERMISSIONS
+        .iter()
+        .any(|(r, actions)| *r == role && actions.contains(&action))
+}
+
+/// The scope of a professional, for filtering lists in SQL.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VisibleScope {
+    pub etablissements: Vec<EtablissementId>,
+    pub unites: Vec<UniteId>,
+}
+
+impl Actor {
+    /// An assignment to a whole establishment covers all its placements; to a unit, that unit only.
+    pub fn covers(&self, p: &Placement) -> bool {
+        self.assignments.iter().any(|a| {
+            a.etablissement == p.etablissement
+                && (a.unite.is_none() || (a.unite.is_some() && a.unite == p.unite))
+        })
+    }
+
+    pub fn visible_scope(&self) -> VisibleScope {
+        let mut scope = VisibleScope::default();
+        for a in &self.assignments {
+            match a.unite {
+                None if !scope.etablissements.contains(&a.etablissement) => {
+                    scope.etablissements.push(a.etablissement)
+                }
+                Some(u) if !scope.unites.contains(&u) => scope.unites.push(u),
+                _ => {}
+            }
+        }
+        scope
+    }
+}
+
+/// The decision. Rules in order: inactive account, organisation, role, then resource and scope.
+pub fn decide(actor: &Actor, action: Action, resource: &Resource<'_>) -> Decision {
+    if !actor.active {
+        return Decision::Deny(DenyReason::Inactive);
+    }
+    if actor.organisation != resource.organisation() {
+        return Decision::Deny(DenyReason::OtherOrganisation);
+    }
+    if !role_allows(actor.role, action) {
+        return Decision::Deny(DenyReason::RoleNotAllowed);
+    }
+    let in_scope = match (action, resource) {
+        (a, Resource::Organisation(_)) if a.organisation_wide() || a == A::ListUsagers => true,
+        (A::CreateUsager, Resource::NewUsager { placement, .. }) => actor.covers(placement),
+        (a, Resource::Usager { placements, .. })
+            if !a.organisation_wide() && a != A::CreateUsager && a != A::ListUsagers =>
+        {
+            placements.iter().any(|p| actor.covers(p))
+        }
+        _ => return Decision::Deny(DenyReason::WrongResource),
+    };
+    if in_scope {
+        Decision::Allow
+    } else {
+        Decision::Deny(DenyReason::OutOfScope)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use proptest::prelude::*;
+    use uuid::Uuid;
+
+    fn id(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+    const ORG: u128 = 1;
+    const OTHER_ORG: u128 = 2;
+    const ETAB: u128 = 10;
+    const OTHER_ETAB: u128 = 11;
+    const UNIT: u128 = 20;
+    const OTHER_UNIT: u128 = 21;
+
+    /// The expected table, written independently of `PERMISSIONS`: the roles allowed per action.
+    fn expected_roles(action: Action) -> &'static [Role] {
+        use Role::*;
+        match action {
+            A::ListUsagers | A::ReadUsager | A::ViewIdentityHistory => &[
+                Direction,
+                ChefDeService,
+                Secretariat,
+                Medecin,
+                Infirmier,
+                AideSoignant,
+                Educateur,
+                Psychologue,
+            ],
+            A::CreateUsager => &[Direction, ChefDeService, Secretariat],
+            A::EditIdentity | A::ChangeIdentityStatus => {
+                &[Direction, ChefDeService, Secretariat, Medecin, Infirmier]
+            }
+            A::ViewAccessHistory => &[Direction, ChefDeService, Medecin],
+            A::ViewStructures => &[Administrateur, Direction],
+            A::ManageStructures | A::ManageAccounts | A::VerifyAudit => &[Administrateur],
+        }
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Situation {
+        /// The person is in the unit the actor is assigned to.
+        InScope,
+        /// The person is in another establishment.
+        OtherEstablishment,
+        /// Same establishment, other unit, while the actor is assigned to one unit only.
+        OtherUnitOfUnitOnlyAssignment,
+        OtherOrganisation,
+        InactiveAccount,
+    }
+
+    const SITUATIONS: &[Situation] = &[
+        Situation::InScope,
+        Situation::OtherEstablishment,
+        Situation::OtherUnitOfUnitOnlyAssignment,
+        Situation::OtherOrganisation,
+        Situation::InactiveAccount,
+    ];
+
+    fn actor(role: Role, active: bool) -> Actor {
+        Actor {
+            user_id: UserId::from_uuid(id(100)),
+            organisation: OrganisationId::from_uuid(id(ORG)),
+            role,
+            assignments: vec![Assignment {
+                etablissement: EtablissementId::from_uuid(id(ETAB)),
+                unite: Some(UniteId::from_uuid(id(UNIT))),
+            }],
+            active,
+        }
+    }
+
+    fn placement(situation: Situation) -> Placement {
+        let (etab, unit) = match situation {
+            Situation::OtherEstablishment => (OTHER_ETAB, UNIT + 100),
+            Situation::OtherUnitOfUnitOnlyAssignment => (ETAB, OTHER_UNIT),
+            _ => (ETAB, UNIT),
+        };
+        Placement {
+            etablissement: EtablissementId::from_uuid(id(etab)),
+            unite: Some(UniteId::from_uuid(id(unit))),
+        }
+    }
+
+    /// Every role × every action × every situation, on the resource each action applies to.
+    #[test]
+    fn authorization_matrix() {
+        let mut checked = 0;
+        for role in Role::ALL {
+            for action in Action::ALL {
+                for situation in SITUATIONS {
+                    let a = actor(*role, *situation != Situation::InactiveAccount);
+                    let org = OrganisationId::from_uuid(id(
+                        if *situation == Situation::OtherOrganisation {
+                            OTHER_ORG
+                        } else {
+                            ORG
+                        },
+                    ));
+                    let placements = [placement(*situation)];
+                    let resource = match action {
+                        A::CreateUsager => Resource::NewUsager {
+                            organisation: org,
+                            placement: placements[0],
+                        },
+                        a if a.organisation_wide() || *a == A::ListUsagers => {
+                            Resource::Organisation(org)
+                        }
+                        _ => Resource::Usager {
+                            organisation: org,
+                            placements: &placements,
+                        },
+                    };
+                    let role_ok = expected_roles(*action).contains(role);
+                    let scoped = !action.organisation_wide() && *action != A::ListUsagers;
+                    let expected = match situation {
+                        Situation::InactiveAccount => Decision::Deny(DenyReason::Inactive),
+                        Situation::OtherOrganisation => {
+                            Decision::Deny(DenyReason::OtherOrganisation)
+                        }
+                        _ if !role_ok => Decision::Deny(DenyReason::RoleNotAllowed),
+                        Situation::InScope => Decision::Allow,
+                        _ if scoped => Decision::Deny(DenyReason::OutOfScope),
+                        _ => Decision::Allow,
+                    };
+                    assert_eq!(
+                        decide(&a, *action, &resource),
+                        expected,
+                        "{role:?} {action:?} {situation:?}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 9 * 11 * 5);
+    }
+
+    #[test]
+    fn an_establishment_wide_assignment_covers_every_unit() {
+        let mut a = actor(Role::Direction, true);
+        a.assignments = vec![Assignment {
+            etablissement: EtablissementId::from_uuid(id(ETAB)),
+            unite: None,
+        }];
+        let p = [placement(Situation::OtherUnitOfUnitOnlyAssignment)];
+        let r = Resource::Usager {
+            organisation: a.organisation,
+            placements: &p,
+        };
+        assert_eq!(decide(&a, A::ReadUsager, &r), Decision::Allow);
+        assert_eq!(a.visible_scope().etablissements.len(), 1);
+    }
+
+    #[test]
+    fn a_person_without_placement_is_out_of_everyones_scope() {
+        let a = actor(Role::Direction, true);
+        let r = Resource::Usager {
+            organisation: a.organisation,
+            placements: &[],
+        };
+        assert_eq!(
+            decide(&a, A::ReadUsager, &r),
+            Decision::Deny(DenyReason::OutOfScope)
+        );
+    }
+
+    #[test]
+    fn a_usager_action_on_the_wrong_resource_is_denied() {
+        let a = actor(Role::Direction, true);
+        assert_eq!(
+            decide(&a, A::ReadUsager, &Resource::Organisation(a.organisation)),
+            Decision::Deny(DenyReason::WrongResource)
+        );
+    }
+
+    fn any_role() -> impl Strategy<Value = Role> {
+        prop::sample::select(Role::ALL.to_vec())
+    }
+    fn any_action() -> impl Strategy<Value = Action> {
+        prop::sample::select(Action::ALL.to_vec())
+    }
+
+    proptest! {
+        #[test]
+        fn no_actor_of_another_organisation_is_ever_allowed(role in any_role(), action in any_action(), e in 0u128..4, u in 0u128..4) {
+            let a = actor(role, true);
+            let other = OrganisationId::from_uuid(id(OTHER_ORG));
+            let p = [Placement { etablissement: EtablissementId::from_uuid(id(ETAB + e)), unite: Some(UniteId::from_uuid(id(UNIT + u))) }];
+            for r in [Resource::Organisation(other), Resource::Usager { organisation: other, placements: &p },
+                      Resource::NewUsager { organisation: other, placement: p[0] }] {
+                prop_assert_ne!(decide(&a, action, &r), Decision::Allow);
+            }
+        }
+
+        #[test]
+        fn an_inactive_actor_is_never_allowed(role in any_role(), action in any_action()) {
+            let a = actor(role, false);
+            let p = [placement(Situation::InScope)];
+            for r in [Resource::Organisation(a.organisation), Resource::Usager { organisation: a.organisation, placements: &p }] {
+                prop_assert_eq!(decide(&a, action, &r), Decision::Deny(DenyReason::Inactive));
+            }
+        }
+    }
+}

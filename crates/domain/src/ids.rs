@@ -1,0 +1,48 @@
+//! Typed identifiers: a `UsagerId` can never be passed where an `EtablissementId` is expected.
+
+use std::fmt;
+use std::str::FromStr;
+
+macro_rules! typed_id {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(uuid::Uuid);
+
+        impl $name {
+            pub fn from_uuid(u: uuid::Uuid) -> Self {
+                $name(u)
+            }
+            pub fn as_uuid(&self) -> uuid::Uuid {
+                self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.hyphenated().fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                uuid::Uuid::parse_str(s).map($name)
+            }
+        }
+    )*};
+}
+
+typed_id!(
+    /// An organisme gestionnaire (the tenant).
+    OrganisationId,
+    /// An établissement or service (FINESS géographique).
+    EtablissementId,
+    /// A unit inside an establishment.
+    UniteId,
+    /// A supported person (usager).
+    UsagerId,
+    /// A professional's account.
+    UserId,
+);
