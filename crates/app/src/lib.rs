@@ -19,6 +19,7 @@ pub mod audit;
 pub mod auth;
 pub mod demo;
 pub mod structure;
+pub mod testing;
 pub mod usager;
 
 pub use parcours_domain as domain;
