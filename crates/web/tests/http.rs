@@ -1,0 +1,592 @@
+//! The real server on port 0, spoken to over HTTP, on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use parcours_app::testing::{Fixture, PASSWORD, identity};
+use parcours_web::{AppState, WebConfig};
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
+use serde_json::{Value, json};
+
+struct TestApp {
+    base: String,
+    http: reqwest::Client,
+    fx: Fixture,
+}
+
+impl TestApp {
+    async fn spawn(fx: Fixture) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let state = AppState {
+            app: fx.app.clone(),
+            config: WebConfig {
+                secure_cookies: false,
+            },
+        };
+        tokio::spawn(parcours_web::serve(listener, state, std::future::pending()));
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        TestApp { base, http, fx }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Logs in through the form and returns the `Cookie` header value.
+    async fn web_login(&self, login: &str) -> String {
+        let resp = self
+            .http
+            .post(self.url("/connexion"))
+            .form(&[("login", login), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        cookie_of(resp.headers())
+    }
+
+    async fn api_token(&self, login: &str) -> String {
+        let resp = self
+            .http
+            .post(self.url("/api/v1/session"))
+            .json(&json!({"login": login, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::CREATED);
+        resp.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    async fn count(&self) -> i64 {
+        parcours_store::usager::count(&self.fx.app.db, self.fx.org.as_uuid())
+            .await
+            .unwrap()
+    }
+
+    fn usager_json(&self, raw: &parcours_app::domain::identity::RawIdentity) -> Value {
+        let mut v = serde_json::to_value(raw).unwrap();
+        v["placement"] = json!(self.fx.placement(self.fx.ehpad, self.fx.glycines));
+        v
+    }
+}
+
+fn cookie_of(headers: &HeaderMap) -> String {
+    let set = headers
+        .get(SET_COOKIE)
+        .expect("a session cookie")
+        .to_str()
+        .unwrap();
+    set.split(';').next().unwrap().to_string()
+}
+
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                let (db, _dir) = parcours_store::testing::sqlite().await.unwrap();
+                super::$name(super::TestApp::spawn(parcours_app::testing::Fixture::new(db).await).await).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                let db = parcours_store::testing::postgres(concat!("http_", stringify!($name))).await.unwrap();
+                super::$name(super::TestApp::spawn(parcours_app::testing::Fixture::new(db).await).await).await;
+            }
+        }
+    )*};
+}
+
+async fn pages_carry_security_headers(t: TestApp) {
+    let resp = t.http.get(t.url("/connexion")).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let h = resp.headers();
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"));
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["cache-control"], "no-store");
+    let body = resp.text().await.unwrap();
+    assert!(body.contains("<label for=\"login\">Identifiant</label>"));
+}
+
+async fn login_opens_a_cookie_session_and_logout_ends_it(t: TestApp) {
+    let resp = t.http.get(t.url("/")).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(resp.headers()[LOCATION], "/connexion");
+    let resp = t
+        .http
+        .post(t.url("/connexion"))
+        .form(&[("login", "direction"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let set = resp.headers()[SET_COOKIE].to_str().unwrap().to_string();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Path=/"),
+        "{set}"
+    );
+    let cookie = cookie_of(resp.headers());
+    let home = t
+        .http
+        .get(t.url("/"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(home.status(), StatusCode::OK);
+    assert!(home.text().await.unwrap().contains("<h1>Mes usagers</h1>"));
+    let out = t
+        .http
+        .post(t.url("/deconnexion"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    let after = t
+        .http
+        .get(t.url("/"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        after.status(),
+        StatusCode::SEE_OTHER,
+        "the old cookie no longer opens anything"
+    );
+}
+
+async fn a_wrong_password_shows_an_error_in_french(t: TestApp) {
+    let resp = t
+        .http
+        .post(t.url("/connexion"))
+        .form(&[("login", "direction"), ("password", "faux")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        resp.text()
+            .await
+            .unwrap()
+            .contains("Identifiant ou mot de passe incorrect.")
+    );
+}
+
+async fn a_cross_site_post_is_refused_and_writes_nothing(t: TestApp) {
+    let cookie = t.web_login("direction").await;
+    let raw = identity("Dupont", "Marie", None);
+    let mut form: Vec<(String, String)> = serde_json::to_value(&raw)
+        .unwrap()
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+        .collect();
+    form.push((
+        "placement".into(),
+        t.fx.placement(t.fx.ehpad, t.fx.glycines),
+    ));
+    let evil = t
+        .http
+        .post(t.url("/usagers"))
+        .header("cookie", &cookie)
+        .header("origin", "https://attaquant.example")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(evil.status(), StatusCode::FORBIDDEN);
+    assert!(
+        evil.text()
+            .await
+            .unwrap()
+            .contains("un autre site que Parcours")
+    );
+    let evil = t
+        .http
+        .post(t.url("/usagers"))
+        .header("cookie", &cookie)
+        .header("sec-fetch-site", "cross-site")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(evil.status(), StatusCode::FORBIDDEN);
+    assert_eq!(t.count().await, 0);
+    // The same form from the same origin goes through.
+    let host = t.base.trim_start_matches("http://").to_string();
+    let ok = t
+        .http
+        .post(t.url("/usagers"))
+        .header("cookie", &cookie)
+        .header("origin", format!("http://{host}"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    assert_eq!(t.count().await, 1);
+}
+
+async fn the_creation_form_shows_field_errors_and_writes_nothing(t: TestApp) {
+    let cookie = t.web_login("direction").await;
+    let form = [
+        ("birth_name", "Dupont"),
+        ("birth_first_name", "Marie"),
+        ("sex", "F"),
+        ("birth_date", "2999-01-01"),
+        ("birth_place", "75056"),
+        ("ins_matricule", "2 50 03 75 056 123 00"),
+        ("ins_oid", "1.2.250.1.213.1.4.10"),
+    ];
+    let mut form: Vec<(&str, String)> = form.iter().map(|(k, v)| (*k, v.to_string())).collect();
+    form.push(("placement", t.fx.placement(t.fx.ehpad, t.fx.glycines)));
+    let resp = t
+        .http
+        .post(t.url("/usagers"))
+        .header("cookie", &cookie)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = resp.text().await.unwrap();
+    assert!(body.contains("Le formulaire contient des erreurs"));
+    assert!(body.contains("La clé du matricule INS est incorrecte : vérifiez la saisie."));
+    assert!(body.contains("La date de naissance ne peut pas être dans le futur."));
+    assert!(body.contains("id=\"birth_date\" name=\"birth_date\" type=\"date\" value=\"2999-01-01\" required aria-invalid=\"true\" aria-describedby=\"birth_date-erreur\""));
+    assert_eq!(t.count().await, 0);
+}
+
+async fn search_answers_a_fragment_to_htmx_and_a_page_otherwise(t: TestApp) {
+    let ctx = t.fx.ctx("direction").await;
+    let input = parcours_app::usager::NewUsager {
+        identity: identity("Lefèvre", "Hélène", None),
+        placement: t.fx.placement(t.fx.ehpad, t.fx.glycines),
+        ..Default::default()
+    };
+    t.fx.app.create_usager(&ctx, &input).await.unwrap();
+    let cookie = t.web_login("direction").await;
+    let page = t
+        .http
+        .get(t.url("/usagers?q=lefe"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<html") && page.contains("LEFÈVRE Hélène"));
+    let frag = t
+        .http
+        .get(t.url("/usagers?q=LEFEV"))
+        .header("cookie", &cookie)
+        .header("hx-request", "true")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!frag.contains("<html") && frag.contains("LEFÈVRE Hélène"));
+    let none = t
+        .http
+        .get(t.url("/usagers?q=zzzz"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(none.contains("Aucun usager ne correspond à votre recherche."));
+}
+
+async fn the_api_creates_reads_and_updates_with_version_checks(t: TestApp) {
+    let token = t.api_token("direction").await;
+    let auth = format!("Bearer {token}");
+    let body = t.usager_json(&identity("Dupont", "Marie", Some(42)));
+    let created = t
+        .http
+        .post(t.url("/api/v1/usagers"))
+        .header("authorization", &auth)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().await.unwrap();
+    assert_eq!(created["identity_status"], "PROV");
+    assert_eq!(created["ins"]["shareable"], false);
+    let id = created["id"].as_str().unwrap();
+    let list: Value = t
+        .http
+        .get(t.url("/api/v1/usagers?q=dupont"))
+        .header("authorization", &auth)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"][0]["id"], id);
+    let mut update = t.usager_json(&identity("Dupont", "Marie", Some(42)));
+    update.as_object_mut().unwrap().remove("placement");
+    update["used_name"] = json!("Martin");
+    update["version"] = json!(1);
+    let ok = t
+        .http
+        .put(t.url(&format!("/api/v1/usagers/{id}")))
+        .header("authorization", &auth)
+        .json(&update)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    assert_eq!(ok.json::<Value>().await.unwrap()["version"], 2);
+    let stale = t
+        .http
+        .put(t.url(&format!("/api/v1/usagers/{id}")))
+        .header("authorization", &auth)
+        .json(&update)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    assert!(
+        stale.json::<Value>().await.unwrap()["errors"]["version"][0]
+            .as_str()
+            .unwrap()
+            .contains("modifiée")
+    );
+    let access: Value = t
+        .http
+        .get(t.url(&format!("/api/v1/usagers/{id}/acces")))
+        .header("authorization", &auth)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        access
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "usager.creation")
+    );
+}
+
+async fn the_api_refuses_bad_input_with_stable_field_errors_and_writes_nothing(t: TestApp) {
+    let token = t.api_token("direction").await;
+    let auth = format!("Bearer {token}");
+    let post = |body: reqwest::Body, ct: &'static str| {
+        t.http
+            .post(t.url("/api/v1/usagers"))
+            .header("authorization", &auth)
+            .header("content-type", ct)
+            .body(body)
+            .send()
+    };
+    // Wrong NIR key and future birth date.
+    let mut wrong = t.usager_json(&identity("Dupont", "Marie", Some(42)));
+    let m = wrong["ins_matricule"].as_str().unwrap().to_string();
+    wrong["ins_matricule"] = json!(format!("{}00", &m[..13]));
+    wrong["birth_date"] = json!("2999-01-01");
+    let resp = post(wrong.to_string().into(), "application/json")
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = resp.json().await.unwrap();
+    assert_eq!(
+        e["errors"]["ins_matricule"][0],
+        "La clé du matricule INS est incorrecte : vérifiez la saisie."
+    );
+    assert_eq!(
+        e["errors"]["birth_date"][0],
+        "La date de naissance ne peut pas être dans le futur."
+    );
+    // Unknown field.
+    let mut unknown = t.usager_json(&identity("Dupont", "Marie", None));
+    unknown["numero_secu"] = json!("x");
+    let resp = post(unknown.to_string().into(), "application/json")
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        resp.json::<Value>().await.unwrap()["errors"]["body"][0]
+            .as_str()
+            .unwrap()
+            .contains("numero_secu")
+    );
+    // Malformed JSON, wrong content type, oversized body.
+    let resp = post("{\"birth_name\": ".into(), "application/json")
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        resp.json::<Value>().await.unwrap()["errors"]["body"][0],
+        "Le corps de la requête n'est pas un JSON valide."
+    );
+    let resp = post("birth_name=x".into(), "application/x-www-form-urlencoded")
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let huge = json!({"birth_name": "A".repeat(200_000)}).to_string();
+    let resp = post(huge.into(), "application/json").await.unwrap();
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        resp.json::<Value>().await.unwrap()["errors"]["body"][0],
+        "Le corps de la requête est trop volumineux."
+    );
+    // No or bad token.
+    let resp = t.http.get(t.url("/api/v1/usagers")).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    let resp = t
+        .http
+        .get(t.url("/api/v1/usagers"))
+        .header("authorization", "Bearer nimporte")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(t.count().await, 0);
+}
+
+async fn a_disabled_account_gets_a_clear_refusal(t: TestApp) {
+    sqlx_disable(&t, "medecin").await;
+    let resp = t
+        .http
+        .post(t.url("/api/v1/session"))
+        .json(&json!({"login": "medecin", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        resp.json::<Value>().await.unwrap()["errors"]["session"][0],
+        "Ce compte est désactivé. Contactez l'administrateur de Parcours."
+    );
+    let resp = t
+        .http
+        .post(t.url("/connexion"))
+        .form(&[("login", "medecin"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        resp.text()
+            .await
+            .unwrap()
+            .contains("Ce compte est désactivé.")
+    );
+}
+
+async fn sqlx_disable(t: &TestApp, login: &str) {
+    let admin = t.fx.ctx("admin").await;
+    let accounts = t.fx.app.list_accounts(&admin).await.unwrap();
+    let a = accounts.iter().find(|a| a.login == login).unwrap();
+    let input = parcours_app::account::AccountInput {
+        first_name: a.first_name.clone(),
+        last_name: a.last_name.clone(),
+        profession: a.profession.clone(),
+        role: a.role.code().into(),
+        active: false,
+        assignments: a.assignments.iter().map(|x| x.value.clone()).collect(),
+        version: a.version,
+        ..Default::default()
+    };
+    t.fx.app.update_account(&admin, a.id, &input).await.unwrap();
+}
+
+async fn the_openapi_document_describes_the_api(t: TestApp) {
+    let doc: Value = t
+        .http
+        .get(t.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/api/v1/session",
+        "/api/v1/usagers",
+        "/api/v1/usagers/{id}",
+        "/api/v1/etablissements",
+        "/api/v1/comptes",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} missing");
+    }
+    assert!(doc["components"]["schemas"]["UsagerIn"].is_object());
+}
+
+async fn record_pages_show_the_identity_banner_and_histories(t: TestApp) {
+    let ctx = t.fx.ctx("direction").await;
+    let input = parcours_app::usager::NewUsager {
+        identity: identity("Dupont", "Marie", Some(3)),
+        placement: t.fx.placement(t.fx.ehpad, t.fx.glycines),
+        ..Default::default()
+    };
+    let id = t.fx.app.create_usager(&ctx, &input).await.unwrap();
+    let cookie = t.web_login("direction").await;
+    for (path, text) in [
+        (format!("/usagers/{id}"), "Identité provisoire"),
+        (format!("/usagers/{id}/modifier"), "Enregistrer"),
+        (format!("/usagers/{id}/statut"), "Nouveau statut"),
+        (format!("/usagers/{id}/historique"), "Version 1"),
+        (format!("/usagers/{id}/acces"), "Consultation du dossier"),
+    ] {
+        let resp = t
+            .http
+            .get(t.url(&path))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{path}");
+        let body = resp.text().await.unwrap();
+        assert!(
+            body.contains("aria-label=\"Identité de l'usager\""),
+            "{path} has the banner"
+        );
+        assert!(body.contains(text), "{path} shows {text}");
+    }
+    // Out of scope: the aide-soignant of another unit gets a refusal page.
+    let other = t.web_login("educ.internat").await;
+    let resp = t
+        .http
+        .get(t.url(&format!("/usagers/{id}")))
+        .header("cookie", &other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+}
+
+both!(
+    pages_carry_security_headers,
+    login_opens_a_cookie_session_and_logout_ends_it,
+    a_wrong_password_shows_an_error_in_french,
+    a_cross_site_post_is_refused_and_writes_nothing,
+    the_creation_form_shows_field_errors_and_writes_nothing,
+    search_answers_a_fragment_to_htmx_and_a_page_otherwise,
+    the_api_creates_reads_and_updates_with_version_checks,
+    the_api_refuses_bad_input_with_stable_field_errors_and_writes_nothing,
+    a_disabled_account_gets_a_clear_refusal,
+    the_openapi_document_describes_the_api,
+    record_pages_show_the_identity_banner_and_histories,
+);
