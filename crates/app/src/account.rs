@@ -204,10 +204,10 @@ impl App {
             let mut parts = value.splitn(2, '/');
             let etab = parts.next().and_then(|s| s.parse().ok());
             let unite = parts.next().and_then(|s| s.parse().ok());
-            if let Some(etab) = etab {
-                if !assignments.contains(&(etab, unite)) {
-                    assignments.push((etab, unite));
-                }
+            if let Some(etab) = etab
+                && !assignments.contains(&(etab, unite))
+            {
+                assignments.push((etab, unite));
             }
         }
         if role.is_some_and(|r| r != Role::Administrateur)
@@ -311,13 +311,13 @@ impl App {
         let mut errors = FieldErrors::default();
         let valid = self.validate_account(ctx, input, &mut errors).await;
         let new_password = !input.password.is_empty();
-        if new_password {
-            if let Err(e) = check_password_policy(
+        if new_password
+            && let Err(e) = check_password_policy(
                 &input.password,
                 &[&current.login, &input.first_name, &input.last_name],
-            ) {
-                errors.push(e.field, e.message);
-            }
+            )
+        {
+            errors.push(e.field, e.message);
         }
         if id == ctx.user() && !input.active {
             errors.push(

@@ -19,7 +19,17 @@ pub const DEMO_PASSWORD: &str = "Parcours-Demo-2026";
 
 /// Demo accounts: login, first name, last name, profession, role, assignments
 /// (`E` = EHPAD, `D` = DITEP, `E/0` = EHPAD's first unit…).
-pub const DEMO_ACCOUNTS: &[(&str, &str, &str, &str, &str, &[&str])] = &[
+/// login, first name, last name, profession code, role code, assignments.
+pub type DemoAccount = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
+
+pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
     (
         "admin",
         "Sophie",
@@ -276,7 +286,7 @@ impl Seq {
     pub fn new(seed: u64) -> Seq {
         Seq(seed)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -284,7 +294,7 @@ impl Seq {
         z ^ (z >> 31)
     }
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        self.next_u64() % n.max(1)
     }
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[self.below(items.len() as u64) as usize]
@@ -530,7 +540,7 @@ impl App {
                 status,
                 IdentityStatus::Validee | IdentityStatus::Qualifiee
             ) {
-                if i % 3 == 0 { "PA" } else { "CN" }.to_string()
+                if i.is_multiple_of(3) { "PA" } else { "CN" }.to_string()
             } else {
                 String::new()
             },
@@ -553,11 +563,11 @@ impl App {
         };
         match status {
             IdentityStatus::Provisoire => {
-                if i % 12 == 0 {
+                if i.is_multiple_of(12) {
                     // A few doubtful or fictitious identities, which stay provisoire.
                     let mut c = change(IdentityStatus::Provisoire, record.version);
-                    c.douteuse = i % 24 == 0;
-                    c.fictive = i % 24 != 0;
+                    c.douteuse = i.is_multiple_of(24);
+                    c.fictive = !i.is_multiple_of(24);
                     self.change_identity_status(ctx, id, &c).await?;
                 }
             }

@@ -475,17 +475,16 @@ impl App {
             },
         )?;
 
-        if let Some(ins) = &identity.ins {
-            if self
+        if let Some(ins) = &identity.ins
+            && self
                 .find_by_ins(ctx, ins.matricule.as_str())
                 .await?
                 .is_some()
-            {
-                return Err(AppError::field(
-                    "ins_matricule",
-                    "Ce matricule INS est déjà attribué à un autre usager.",
-                ));
-            }
+        {
+            return Err(AppError::field(
+                "ins_matricule",
+                "Ce matricule INS est déjà attribué à un autre usager.",
+            ));
         }
         if !input.confirm_not_duplicate {
             let dups = store::find_by_duplicate_key(&self.db, ctx.org(), &duplicate_key(&identity))
@@ -675,15 +674,14 @@ impl App {
         if old.version != expected_version {
             return Err(AppError::Conflict);
         }
-        if let Some(ins) = &identity.ins {
-            if let Some(other) = self.find_by_ins(ctx, ins.matricule.as_str()).await? {
-                if other != id.as_uuid() {
-                    return Err(AppError::field(
-                        "ins_matricule",
-                        "Ce matricule INS est déjà attribué à un autre usager.",
-                    ));
-                }
-            }
+        if let Some(ins) = &identity.ins
+            && let Some(other) = self.find_by_ins(ctx, ins.matricule.as_str()).await?
+            && other != id.as_uuid()
+        {
+            return Err(AppError::field(
+                "ins_matricule",
+                "Ce matricule INS est déjà attribué à un autre usager.",
+            ));
         }
         let mut row = old.clone();
         write_identity(&mut row, &identity);

@@ -676,13 +676,14 @@ fn check_nir_coherence(m: &InsMatricule, sex: Sex, date: Date, errors: &mut Fiel
             "Le matricule INS ne correspond pas à l'année de naissance saisie.",
         );
     }
-    if let Ok(month) = m.birth_month().parse::<i8>() {
-        if (1..=12).contains(&month) && month != date.month() {
-            errors.push(
-                "ins_matricule",
-                "Le matricule INS ne correspond pas au mois de naissance saisi.",
-            );
-        }
+    if let Ok(month) = m.birth_month().parse::<i8>()
+        && (1..=12).contains(&month)
+        && month != date.month()
+    {
+        errors.push(
+            "ins_matricule",
+            "Le matricule INS ne correspond pas au mois de naissance saisi.",
+        );
     }
 }
 

@@ -20,7 +20,7 @@ pub(crate) fn luhn_valid(digits: &str) -> bool {
         }
         sum += d;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// A FINESS number (juridique or géographique): 9 characters, département first (2A/2B for
