@@ -604,3 +604,66 @@ fn unit(etab: EtablissementId, name: &str) -> UniteInput {
         version: 0,
     }
 }
+
+impl App {
+    /// Loads `n` synthetic persons spread over `placements`, in transactions of 500, for benchmarks
+    /// and load tests. Half have a test INS (unique). Rows go through the same store functions as
+    /// `create_usager` (identity row, first version, placement, search tokens) but skip its
+    /// per-person checks, which a generator does not need.
+    pub async fn load_synthetic(
+        &self,
+        ctx: &crate::Ctx,
+        placements: &[(EtablissementId, Option<UniteId>)],
+        n: usize,
+        seed: u64,
+    ) -> AppResult<()> {
+        use crate::usager::row_for_new;
+        let mut seq = Seq::new(seed);
+        let mut seen = std::collections::HashSet::new();
+        let mut done = 0;
+        while done < n {
+            let mut tx = self.begin().await?;
+            for _ in 0..500.min(n - done) {
+                let elderly = seq.below(2) == 0;
+                let years = if elderly { (1925, 1950) } else { (2005, 2020) };
+                let with_ins = seq.below(2) == 0;
+                let mut raw = synthetic_identity(&mut seq, years, with_ins);
+                if !raw.ins_matricule.is_empty() && !seen.insert(raw.ins_matricule.clone()) {
+                    raw.ins_matricule.clear();
+                    raw.ins_oid.clear();
+                }
+                let identity = parcours_domain::identity::Identity::parse(&raw, self.today())
+                    .map_err(|e| AppError::Internal(format!("generated identity refused: {e}")))?;
+                let (etab, unite) = placements[done % placements.len()];
+                let id = UsagerId::from_uuid(self.new_id());
+                let row = row_for_new(self, ctx, id, &identity);
+                parcours_store::usager::insert(&mut tx, &row).await?;
+                parcours_store::usager::insert_version(&mut tx, &row, "creation", None).await?;
+                let placement = parcours_store::usager::PlacementRow {
+                    usager_id: id.as_uuid(),
+                    etablissement_id: etab.as_uuid(),
+                    unite_id: unite.map(|u| u.as_uuid()),
+                    local_id: Some(format!("GEN-{done:07}")),
+                };
+                parcours_store::usager::insert_placement(
+                    &mut tx,
+                    ctx.org(),
+                    &placement,
+                    row.created_at,
+                )
+                .await?;
+                parcours_store::usager::replace_tokens(
+                    &mut tx,
+                    ctx.org(),
+                    id.as_uuid(),
+                    &identity.search_tokens(),
+                    &row.sort_key,
+                )
+                .await?;
+                done += 1;
+            }
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+}

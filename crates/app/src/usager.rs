@@ -497,22 +497,10 @@ impl App {
         }
 
         let id = UsagerId::from_uuid(self.new_id());
-        let now = self.now_micros();
-        let mut row = UsagerRow {
-            organisation_id: ctx.org(),
-            id: id.as_uuid(),
-            version: 1,
-            ins_from_insi: false,
-            identity_status: IdentityStatus::Provisoire.code().to_string(),
-            created_at: now,
-            created_by: ctx.user().as_uuid(),
-            updated_at: now,
-            updated_by: ctx.user().as_uuid(),
-            ..empty_row()
-        };
-        write_identity(&mut row, &identity);
+        let row = row_for_new(self, ctx, id, &identity);
+        let now = row.created_at;
         let mut tx = self.begin().await?;
-        store::insert(&mut tx, &row).await?;
+        store::insert(&mut tx, &row).await.map_err(ins_taken)?;
         store::insert_version(&mut tx, &row, "creation", None).await?;
         let placement_row = PlacementRow {
             usager_id: id.as_uuid(),
@@ -529,7 +517,14 @@ impl App {
             }
             other => other?,
         }
-        store::replace_tokens(&mut tx, ctx.org(), id.as_uuid(), &identity.search_tokens()).await?;
+        store::replace_tokens(
+            &mut tx,
+            ctx.org(),
+            id.as_uuid(),
+            &identity.search_tokens(),
+            &row.sort_key,
+        )
+        .await?;
         self.audit(
             &mut tx,
             ctx,
@@ -709,9 +704,16 @@ impl App {
         row.updated_at = self.now_micros();
         row.updated_by = ctx.user().as_uuid();
         let mut tx = self.begin().await?;
-        store::update(&mut tx, &row).await?;
+        store::update(&mut tx, &row).await.map_err(ins_taken)?;
         store::insert_version(&mut tx, &row, "identite", reason).await?;
-        store::replace_tokens(&mut tx, ctx.org(), id.as_uuid(), &identity.search_tokens()).await?;
+        store::replace_tokens(
+            &mut tx,
+            ctx.org(),
+            id.as_uuid(),
+            &identity.search_tokens(),
+            &row.sort_key,
+        )
+        .await?;
         self.audit(
             &mut tx,
             ctx,
@@ -975,6 +977,17 @@ impl App {
     }
 }
 
+/// The database's last word on INS uniqueness (two admissions racing past the application check).
+fn ins_taken(e: StoreError) -> AppError {
+    match e {
+        StoreError::Unique(_) => AppError::field(
+            "ins_matricule",
+            "Ce matricule INS est déjà attribué à un autre usager.",
+        ),
+        other => other.into(),
+    }
+}
+
 fn encode_cursor(sort_key: &str, id: Uuid) -> String {
     format!("{}~{}", id, hex_encode(sort_key))
 }
@@ -1020,6 +1033,25 @@ async fn all_scope(db: &parcours_store::Db, org: Uuid) -> AppResult<ScopeFilter>
             .collect(),
         unites: Vec::new(),
     })
+}
+
+/// The first version of a new person: identité provisoire, created now by the acting professional.
+pub(crate) fn row_for_new(app: &App, ctx: &Ctx, id: UsagerId, identity: &Identity) -> UsagerRow {
+    let now = app.now_micros();
+    let mut row = UsagerRow {
+        organisation_id: ctx.org(),
+        id: id.as_uuid(),
+        version: 1,
+        ins_from_insi: false,
+        identity_status: IdentityStatus::Provisoire.code().to_string(),
+        created_at: now,
+        created_by: ctx.user().as_uuid(),
+        updated_at: now,
+        updated_by: ctx.user().as_uuid(),
+        ..empty_row()
+    };
+    write_identity(&mut row, identity);
+    row
 }
 
 fn empty_row() -> UsagerRow {

@@ -522,7 +522,62 @@ async fn the_audit_chain_verifies_after_a_working_session(fx: Fixture) {
     assert_eq!(results[0].2, Ok(10));
 }
 
+/// More matching persons out of scope than one round of candidates: the search goes on until it
+/// finds those in scope, and a person matching the prefix twice appears once.
+async fn a_name_search_looks_past_persons_out_of_scope(fx: Fixture) {
+    let ctx = fx.ctx("direction").await;
+    let glycines = fx.placement(fx.ehpad, fx.glycines);
+    let lilas = fx.placement(fx.ehpad, fx.lilas);
+    for i in 0..230u32 {
+        let mut raw = identity("Marchand", "Anne", None);
+        raw.birth_date = format!("19{:02}-{:02}-{:02}", 30 + i % 60, 1 + i % 12, 1 + i % 28);
+        let input = NewUsager {
+            identity: raw,
+            placement: lilas.clone(),
+            confirm_not_duplicate: true,
+            ..Default::default()
+        };
+        fx.app.create_usager(&ctx, &input).await.unwrap();
+    }
+    let mut twice = identity("Martin", "Marie", None);
+    twice.birth_first_names = "Marie Marion".into();
+    let twice = NewUsager {
+        identity: twice,
+        placement: glycines.clone(),
+        ..Default::default()
+    };
+    let id = fx.app.create_usager(&ctx, &twice).await.unwrap();
+    let aide = fx.ctx("as.glycines").await;
+    let page = fx.app.search_usagers(&aide, "mar", None, 50).await.unwrap();
+    assert_eq!(
+        page.items.iter().map(|i| i.id).collect::<Vec<_>>(),
+        vec![id]
+    );
+    let first = fx.app.search_usagers(&ctx, "mar", None, 200).await.unwrap();
+    let second = fx
+        .app
+        .search_usagers(&ctx, "mar", first.next.as_deref(), 200)
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.items.len(), second.items.len(), second.next),
+        (200, 31, None)
+    );
+    let first = fx
+        .app
+        .search_usagers(&ctx, "anne marc", None, 200)
+        .await
+        .unwrap();
+    let second = fx
+        .app
+        .search_usagers(&ctx, "anne marc", first.next.as_deref(), 200)
+        .await
+        .unwrap();
+    assert_eq!(first.items.len() + second.items.len(), 230);
+}
+
 both!(
+    search_past_scope => a_name_search_looks_past_persons_out_of_scope,
     creates_a_provisional_person => creates_a_provisional_person_and_traces_it,
     wrong_nir => refuses_a_wrong_nir_key_and_writes_nothing,
     future_birth_date => refuses_a_future_birth_date_and_missing_strict_traits,

@@ -155,6 +155,7 @@ async fn open_db(args: &DbArgs) -> Result<Db, CliError> {
         }
     };
     db.migrate().await?;
+    db.optimize().await?;
     Ok(db)
 }
 

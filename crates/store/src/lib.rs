@@ -217,6 +217,21 @@ impl Db {
         })
     }
 
+    /// Refreshes the planner's statistics (SQLite `PRAGMA optimize` runs `ANALYZE` where useful;
+    /// PostgreSQL `ANALYZE`). Without them SQLite may walk the alphabetical index of 100,000
+    /// persons instead of the birth-date index. Run at start-up and after bulk loads.
+    pub async fn optimize(&self) -> Result<()> {
+        match self {
+            Db::Sqlite(p) => {
+                sqlx::query("pragma optimize = 0x10002").execute(p).await?;
+            }
+            Db::Postgres(p) => {
+                sqlx::query("analyze").execute(p).await?;
+            }
+        }
+        Ok(())
+    }
+
     pub async fn close(&self) {
         on_pool!(self, p => p.close().await)
     }

@@ -196,15 +196,21 @@ pub async fn placements(db: &Db, org: Uuid, usager: Uuid) -> Result<Vec<Placemen
         .bind(org).bind(usager).fetch_all(p).await?))
 }
 
-/// Replaces the folded name tokens that search matches by prefix.
-pub async fn replace_tokens(tx: &mut Tx, org: Uuid, usager: Uuid, tokens: &[String]) -> Result<()> {
+/// Replaces the folded name tokens that search matches by prefix (with the person's sort key).
+pub async fn replace_tokens(
+    tx: &mut Tx,
+    org: Uuid,
+    usager: Uuid,
+    tokens: &[String],
+    sort_key: &str,
+) -> Result<()> {
     on_tx!(tx, c => {
         sqlx::query("delete from usager_search_token where organisation_id = $1 and usager_id = $2")
             .bind(org).bind(usager).execute(&mut *c).await?;
         for t in tokens {
-            sqlx::query("insert into usager_search_token (organisation_id, token, usager_id) values ($1, $2, $3) \
+            sqlx::query("insert into usager_search_token (organisation_id, token, usager_id, sort_key) values ($1, $2, $3, $4) \
                          on conflict (organisation_id, token, usager_id) do nothing")
-                .bind(org).bind(t).bind(usager).execute(&mut *c).await?;
+                .bind(org).bind(t).bind(usager).bind(sort_key).execute(&mut *c).await?;
         }
     });
     Ok(())
@@ -220,6 +226,137 @@ pub async fn find_by_duplicate_key(db: &Db, org: Uuid, key: &str) -> Result<Vec<
     )
 }
 
+/// How many tokens start with `prefix`, counted up to `COUNT_CAP` (an index-only range scan).
+const COUNT_CAP: i64 = 3_000;
+
+async fn count_token_range(db: &Db, org: Uuid, prefix: &str, upper: &str) -> Result<i64> {
+    Ok(on_pool!(db, p => sqlx::query_scalar(
+        "select count(*) from (select 1 from usager_search_token where organisation_id = $1 and token >= $2 \
+         and token < $3 limit $4) x")
+        .bind(org).bind(prefix).bind(upper).bind(COUNT_CAP).fetch_one(p).await?))
+}
+
+/// Pushes ` and exists (placement in scope)` for the person `u`.
+macro_rules! push_scope {
+    ($qb:ident, $scope:expr) => {{
+        $qb.push(" and exists (select 1 from usager_placement pl where pl.organisation_id = u.organisation_id \
+                  and pl.usager_id = u.id and (");
+        let mut first = true;
+        if !$scope.etablissements.is_empty() {
+            $qb.push("pl.etablissement_id in (");
+            let mut sep = $qb.separated(", ");
+            for e in &$scope.etablissements {
+                sep.push_bind(*e);
+            }
+            $qb.push(")");
+            first = false;
+        }
+        if !$scope.unites.is_empty() {
+            if !first {
+                $qb.push(" or ");
+            }
+            $qb.push("pl.unite_id in (");
+            let mut sep = $qb.separated(", ");
+            for u in &$scope.unites {
+                sep.push_bind(*u);
+            }
+            $qb.push(")");
+        }
+        $qb.push("))");
+    }};
+}
+
+/// Candidates read per round of a name search.
+const CANDIDATES: i64 = 200;
+
+/// The next candidates of a name search, in alphabetical order, from the token indexes alone (no
+/// table row is read): the driving prefix's range on `(organisation_id, token, sort_key, usager_id)`,
+/// each other prefix probed on `(organisation_id, usager_id, token)`.
+async fn token_candidates(
+    db: &Db,
+    org: Uuid,
+    driver: (&str, &str),
+    others: &[(&str, &str)],
+    after: Option<(&str, Uuid)>,
+) -> Result<Vec<(String, Uuid)>> {
+    let (key, id) = after.unwrap_or(("", Uuid::nil()));
+    macro_rules! build {
+        ($qb:ident) => {{
+            $qb.push("select t.sort_key, t.usager_id from usager_search_token t where t.organisation_id = ");
+            $qb.push_bind(org);
+            $qb.push(" and t.token >= ");
+            $qb.push_bind(driver.0);
+            $qb.push(" and t.token < ");
+            $qb.push_bind(driver.1);
+            for (prefix, upper) in others {
+                $qb.push(" and exists (select 1 from usager_search_token o where o.organisation_id = t.organisation_id \
+                          and o.usager_id = t.usager_id and o.token >= ");
+                $qb.push_bind(*prefix);
+                $qb.push(" and o.token < ");
+                $qb.push_bind(*upper);
+                $qb.push(")");
+            }
+            $qb.push(" and (t.sort_key > ");
+            $qb.push_bind(key);
+            $qb.push(" or (t.sort_key = ");
+            $qb.push_bind(key);
+            $qb.push(" and t.usager_id > ");
+            $qb.push_bind(id);
+            $qb.push(")) order by t.sort_key, t.usager_id limit ");
+            $qb.push_bind(CANDIDATES);
+        }};
+    }
+    Ok(match db {
+        Db::Sqlite(p) => {
+            let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new("");
+            build!(qb);
+            qb.build_query_as().fetch_all(p).await?
+        }
+        Db::Postgres(p) => {
+            let mut qb = sqlx::QueryBuilder::<sqlx::Postgres>::new("");
+            build!(qb);
+            qb.build_query_as().fetch_all(p).await?
+        }
+    })
+}
+
+/// The candidates that are in scope, by primary key (no ORDER BY: the caller keeps the candidates'
+/// order, so no engine is tempted to walk the alphabetical index instead).
+async fn in_scope(
+    db: &Db,
+    org: Uuid,
+    scope: &ScopeFilter,
+    ids: &[Uuid],
+) -> Result<Vec<UsagerSummary>> {
+    macro_rules! build {
+        ($qb:ident) => {{
+            $qb.push(format!(
+                "select {SUMMARY_COLS} from usager u where u.organisation_id = "
+            ));
+            $qb.push_bind(org);
+            $qb.push(" and u.id in (");
+            let mut sep = $qb.separated(", ");
+            for id in ids {
+                sep.push_bind(*id);
+            }
+            $qb.push(")");
+            push_scope!($qb, scope);
+        }};
+    }
+    Ok(match db {
+        Db::Sqlite(p) => {
+            let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new("");
+            build!(qb);
+            qb.build_query_as().fetch_all(p).await?
+        }
+        Db::Postgres(p) => {
+            let mut qb = sqlx::QueryBuilder::<sqlx::Postgres>::new("");
+            build!(qb);
+            qb.build_query_as().fetch_all(p).await?
+        }
+    })
+}
+
 /// The upper bound of a prefix range: every string starting with `prefix` sorts below it in byte order
 /// (SQLite BINARY, PostgreSQL "C" collation), so `token >= prefix and token < upper` uses the index.
 fn prefix_upper(prefix: &str) -> String {
@@ -228,6 +365,11 @@ fn prefix_upper(prefix: &str) -> String {
 
 /// Persons in scope matching every part of the query, in alphabetical order, after the keyset
 /// `(sort_key, id)` when given. An empty scope matches nothing.
+///
+/// The plan is chosen here rather than left to each engine's statistics, so it is the same on
+/// SQLite and PostgreSQL: a birth date or an INS drives through its own index; otherwise the rarest
+/// name prefix is read in alphabetical order from the token index, by rounds of `CANDIDATES`, and
+/// each round is filtered (other prefixes, scope) until `limit` persons are found.
 pub async fn search(
     db: &Db,
     org: Uuid,
@@ -240,16 +382,82 @@ pub async fn search(
         return Ok(Vec::new());
     }
     let uppers: Vec<String> = q.name_prefixes.iter().map(|p| prefix_upper(p)).collect();
+    let driven = q.birth_date.is_none() && q.ins_prefix.is_none() && !q.name_prefixes.is_empty();
+    if !driven {
+        return filtered(db, org, scope, q, &uppers, after, limit).await;
+    }
+    let mut rarest = 0;
+    if q.name_prefixes.len() > 1 {
+        let mut fewest = i64::MAX;
+        for (i, (prefix, upper)) in q.name_prefixes.iter().zip(&uppers).enumerate() {
+            let n = count_token_range(db, org, prefix, upper).await?;
+            if n < fewest {
+                fewest = n;
+                rarest = i;
+            }
+        }
+    }
+    let others: Vec<(&str, &str)> = q
+        .name_prefixes
+        .iter()
+        .zip(&uppers)
+        .enumerate()
+        .filter(|(i, _)| *i != rarest)
+        .map(|(_, (p, u))| (p.as_str(), u.as_str()))
+        .collect();
+    let mut found: Vec<UsagerSummary> = Vec::new();
+    let mut cursor: Option<(String, Uuid)> = after.map(|(k, id)| (k.to_string(), id));
+    loop {
+        let candidates = token_candidates(
+            db,
+            org,
+            (&q.name_prefixes[rarest], &uppers[rarest]),
+            &others,
+            cursor.as_ref().map(|(k, id)| (k.as_str(), *id)),
+        )
+        .await?;
+        let Some(last) = candidates.last().cloned() else {
+            break;
+        };
+        let mut ids: Vec<Uuid> = candidates.iter().map(|(_, id)| *id).collect();
+        ids.dedup();
+        let rows = in_scope(db, org, scope, &ids).await?;
+        for id in ids {
+            if let Some(r) = rows.iter().find(|r| r.id == id)
+                && !found.iter().any(|f| f.id == id)
+            {
+                found.push(r.clone());
+            }
+        }
+        if found.len() as i64 >= limit || (candidates.len() as i64) < CANDIDATES {
+            break;
+        }
+        cursor = Some(last);
+    }
+    found.truncate(limit as usize);
+    Ok(found)
+}
+
+/// One filtering statement: every prefix as an `exists` on the token index, the birth date, the
+/// INS, the scope; alphabetical, after a keyset.
+async fn filtered(
+    db: &Db,
+    org: Uuid,
+    scope: &ScopeFilter,
+    q: &SearchQuery,
+    uppers: &[String],
+    after: Option<(&str, Uuid)>,
+    limit: i64,
+) -> Result<Vec<UsagerSummary>> {
     let ins_upper = q.ins_prefix.as_deref().map(prefix_upper);
     // The statement is assembled from fixed fragments only; every value is a bound parameter.
     macro_rules! build {
         ($qb:ident) => {{
             $qb.push(format!("select {SUMMARY_COLS} from usager u where u.organisation_id = "));
             $qb.push_bind(org);
-            for (prefix, upper) in q.name_prefixes.iter().zip(&uppers) {
-                $qb.push(" and u.id in (select t.usager_id from usager_search_token t where t.organisation_id = ");
-                $qb.push_bind(org);
-                $qb.push(" and t.token >= ");
+            for (prefix, upper) in q.name_prefixes.iter().zip(uppers) {
+                $qb.push(" and exists (select 1 from usager_search_token t where t.organisation_id = u.organisation_id \
+                          and t.usager_id = u.id and t.token >= ");
                 $qb.push_bind(prefix.as_str());
                 $qb.push(" and t.token < ");
                 $qb.push_bind(upper.as_str());
@@ -265,30 +473,7 @@ pub async fn search(
                 $qb.push(" and u.ins_matricule < ");
                 $qb.push_bind(upper.as_str());
             }
-            $qb.push(" and exists (select 1 from usager_placement pl where pl.organisation_id = u.organisation_id \
-                      and pl.usager_id = u.id and (");
-            let mut first = true;
-            if !scope.etablissements.is_empty() {
-                $qb.push("pl.etablissement_id in (");
-                let mut sep = $qb.separated(", ");
-                for e in &scope.etablissements {
-                    sep.push_bind(*e);
-                }
-                $qb.push(")");
-                first = false;
-            }
-            if !scope.unites.is_empty() {
-                if !first {
-                    $qb.push(" or ");
-                }
-                $qb.push("pl.unite_id in (");
-                let mut sep = $qb.separated(", ");
-                for u in &scope.unites {
-                    sep.push_bind(*u);
-                }
-                $qb.push(")");
-            }
-            $qb.push("))");
+            push_scope!($qb, scope);
             if let Some((key, id)) = after {
                 $qb.push(" and (u.sort_key > ");
                 $qb.push_bind(key);

@@ -149,7 +149,8 @@ create table usager (
 create index usager_sort_ix on usager (organisation_id, sort_key, id);
 create index usager_duplicate_ix on usager (organisation_id, duplicate_key);
 create index usager_birth_date_ix on usager (organisation_id, birth_date);
-create index usager_ins_ix on usager (organisation_id, ins_matricule);
+-- One INS, one person: the database enforces it even if two admissions race.
+create unique index usager_ins_uq on usager (organisation_id, ins_matricule);
 
 create table usager_version (
     organisation_id uuid not null,
@@ -186,11 +187,15 @@ create table usager_search_token (
     organisation_id uuid not null,
     token text collate "C" not null,
     usager_id uuid not null,
+    -- The person's sort key, copied here so that a name search is answered in alphabetical order
+    -- from this table's index alone (see store::usager::search).
+    sort_key text collate "C" not null,
     constraint usager_search_token_pk primary key (organisation_id, token, usager_id),
     constraint usager_search_token_usager_fk foreign key (organisation_id, usager_id)
         references usager (organisation_id, id)
 );
-create index usager_search_token_usager_ix on usager_search_token (organisation_id, usager_id);
+create index usager_search_token_usager_ix on usager_search_token (organisation_id, usager_id, token);
+create index usager_search_token_sort_ix on usager_search_token (organisation_id, token, sort_key, usager_id);
 
 create table audit_event (
     organisation_id uuid not null,

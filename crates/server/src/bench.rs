@@ -1,0 +1,262 @@
+//! `parcours-bench`: loads N synthetic persons and measures, through the whole HTTP stack (router,
+//! session, gate, SQL, audit write, template), person search and the record page, on SQLite or on
+//! PostgreSQL. Prints p50/p95/p99/max per request kind. See docs/performance.md.
+//!
+//! cargo run --release --bin parcours-bench -- --persons 100000 [--postgres] [--requests 2000]
+
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use clap::Parser;
+use parcours_app::auth::SessionKind;
+use parcours_app::demo::Seq;
+use parcours_app::testing::{Fixture, PASSWORD};
+use parcours_web::{AppState, WebConfig};
+use tower::ServiceExt;
+
+#[derive(Parser)]
+struct Args {
+    /// Persons to load.
+    #[arg(long, default_value_t = 100_000)]
+    persons: usize,
+    /// Measured requests per kind.
+    #[arg(long, default_value_t = 2_000)]
+    requests: usize,
+    /// Use PostgreSQL (`PARCOURS_TEST_PG_URL`, a fresh schema) instead of a fresh SQLite file.
+    #[arg(long)]
+    postgres: bool,
+    /// Keep the SQLite database in this file (to inspect query plans) instead of a temporary one.
+    #[arg(long)]
+    sqlite_file: Option<std::path::PathBuf>,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn report(name: &str, mut ms: Vec<f64>) {
+    ms.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "| {name} | {} | {:.2} | {:.2} | {:.2} | {:.2} |",
+        ms.len(),
+        percentile(&ms, 0.50),
+        percentile(&ms, 0.95),
+        percentile(&ms, 0.99),
+        ms.last().copied().unwrap_or_default()
+    );
+}
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.to_string())
+        })
+        .and_then(|l| {
+            l.split_whitespace()
+                .nth(1)
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or_default()
+}
+
+async fn get(
+    router: &axum::Router,
+    uri: &str,
+    cookie: &str,
+) -> Result<(StatusCode, usize), String> {
+    let req = Request::get(uri)
+        .header("cookie", cookie)
+        .body(Body::empty())
+        .map_err(|e| e.to_string())?;
+    let resp = router
+        .clone()
+        .oneshot(req)
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = resp.status();
+    let body = axum::body::to_bytes(resp.into_body(), 4 * 1024 * 1024)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok((status, body.len()))
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let (db, _dir) = if args.postgres {
+        (
+            parcours_store::testing::postgres("bench")
+                .await
+                .map_err(|e| e.to_string())?,
+            None,
+        )
+    } else if let Some(path) = &args.sqlite_file {
+        let db = parcours_store::Db::open_sqlite(path)
+            .await
+            .map_err(|e| e.to_string())?;
+        db.migrate().await.map_err(|e| e.to_string())?;
+        (db, None)
+    } else {
+        let (db, dir) = parcours_store::testing::sqlite()
+            .await
+            .map_err(|e| e.to_string())?;
+        (db, Some(dir))
+    };
+    let engine = if args.postgres {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    let fx = Fixture::new(db).await;
+    let ctx = fx.ctx("direction").await;
+    let placements = [
+        (fx.ehpad, Some(fx.glycines)),
+        (fx.ehpad, Some(fx.lilas)),
+        (fx.ditep, Some(fx.internat)),
+        (fx.ditep, Some(fx.sessad)),
+    ];
+    let t0 = Instant::now();
+    fx.app
+        .load_synthetic(&ctx, &placements, args.persons, 7)
+        .await
+        .map_err(|e| e.to_string())?;
+    let load_s = t0.elapsed().as_secs_f64();
+    fx.app.db.optimize().await.map_err(|e| e.to_string())?;
+
+    let session = fx
+        .app
+        .login(
+            "direction",
+            PASSWORD,
+            "127.0.0.1",
+            "bench",
+            SessionKind::Web,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let cookie = format!("parcours_session={}", session.token);
+    let router = parcours_web::router(AppState {
+        app: fx.app.clone(),
+        config: WebConfig {
+            secure_cookies: false,
+        },
+    });
+
+    // Queries a professional types: a 3-letter prefix, name + first name, a birth date, an INS start.
+    let page = fx
+        .app
+        .search_usagers(&ctx, "", None, 200)
+        .await
+        .map_err(|e| e.to_string())?;
+    let ids: Vec<String> = page.items.iter().map(|i| i.id.to_string()).collect();
+    let mut seq = Seq::new(99);
+    let names: Vec<String> = page.items.iter().map(|i| i.display_name.clone()).collect();
+    let mut queries = Vec::new();
+    for i in 0..args.requests {
+        let name = &names[seq.below(names.len() as u64) as usize];
+        let mut words = name.split(' ');
+        let last = words.next().unwrap_or("MARTIN");
+        let first = words.next().unwrap_or("");
+        let q = match i % 4 {
+            0 => last.chars().take(3).collect::<String>(),
+            1 => format!(
+                "{} {}",
+                last.to_lowercase(),
+                first.chars().take(2).collect::<String>()
+            ),
+            2 => format!(
+                "{:02}/{:02}/19{:02}",
+                1 + seq.below(28),
+                1 + seq.below(12),
+                30 + seq.below(20)
+            ),
+            _ => format!("2 {:02} 0", 30 + seq.below(20)),
+        };
+        queries.push(q);
+    }
+
+    for q in queries.iter().take(50) {
+        get(&router, &format!("/usagers?q={}", urlencode(q)), &cookie).await?;
+    }
+    let mut search_ms = Vec::with_capacity(queries.len());
+    let mut by_kind: [Vec<f64>; 4] = Default::default();
+    let mut hits = 0usize;
+    for (i, q) in queries.iter().enumerate() {
+        let t = Instant::now();
+        let (status, len) = get(&router, &format!("/usagers?q={}", urlencode(q)), &cookie).await?;
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        search_ms.push(ms);
+        by_kind[i % 4].push(ms);
+        if status != StatusCode::OK {
+            return Err(format!("search {q} answered {status}"));
+        }
+        hits += len;
+    }
+    let mut record_ms = Vec::with_capacity(args.requests);
+    for i in 0..args.requests {
+        let id = &ids[(i * 7919) % ids.len()];
+        let t = Instant::now();
+        let (status, _) = get(&router, &format!("/usagers/{id}"), &cookie).await?;
+        record_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        if status != StatusCode::OK {
+            return Err(format!("record {id} answered {status}"));
+        }
+    }
+    let audit_events = parcours_store::audit::page(&fx.app.db, fx.org.as_uuid(), 0, 1)
+        .await
+        .map_err(|e| e.to_string())?
+        .len();
+    println!(
+        "\n{engine}: {} persons loaded in {load_s:.1} s ({:.0} persons/s); peak RSS {:.0} MiB; {} bytes of search pages; audit ok: {}\n",
+        args.persons,
+        args.persons as f64 / load_s,
+        peak_rss_mib(),
+        hits,
+        audit_events == 1
+    );
+    println!("| {engine} (ms) | requests | p50 | p95 | p99 | max |");
+    println!("|---|---|---|---|---|---|");
+    report("search, all kinds (`GET /usagers?q=`)", search_ms);
+    let [prefix, name_first, birth_date, ins] = by_kind;
+    report("search: 3-letter name prefix (`MAR`)", prefix);
+    report("search: name + first-name prefix (`martin cl`)", name_first);
+    report("search: birth date (`12/03/1938`)", birth_date);
+    report("search: INS start (`2 38 0`)", ins);
+    report("record page (`GET /usagers/{id}`)", record_ms);
+    Ok(())
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("parcours-bench: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(args)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("parcours-bench: {e}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
