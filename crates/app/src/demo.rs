@@ -652,7 +652,7 @@ impl App {
                     row.created_at,
                 )
                 .await?;
-                parcours_store::usager::replace_tokens(
+                parcours_store::usager::insert_tokens(
                     &mut tx,
                     ctx.org(),
                     id.as_uuid(),
@@ -663,6 +663,11 @@ impl App {
                 done += 1;
             }
             tx.commit().await?;
+            // Fresh statistics while the tables grow: PostgreSQL plans foreign-key checks once per
+            // connection, and a plan made on an empty table would scan the whole table later.
+            if done == 500 || done % 20_000 == 0 {
+                self.db.optimize().await?;
+            }
         }
         Ok(())
     }

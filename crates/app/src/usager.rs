@@ -517,7 +517,7 @@ impl App {
             }
             other => other?,
         }
-        store::replace_tokens(
+        store::insert_tokens(
             &mut tx,
             ctx.org(),
             id.as_uuid(),

@@ -125,6 +125,13 @@ async fn run(args: Args) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     let load_s = t0.elapsed().as_secs_f64();
+    // Steady state: what autovacuum does on PostgreSQL over time (visibility map, statistics).
+    if let parcours_store::Db::Postgres(p) = &fx.app.db {
+        sqlx::query("vacuum (analyze)")
+            .execute(p)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
     fx.app.db.optimize().await.map_err(|e| e.to_string())?;
 
     let session = fx

@@ -196,8 +196,8 @@ pub async fn placements(db: &Db, org: Uuid, usager: Uuid) -> Result<Vec<Placemen
         .bind(org).bind(usager).fetch_all(p).await?))
 }
 
-/// Replaces the folded name tokens that search matches by prefix (with the person's sort key).
-pub async fn replace_tokens(
+/// Stores the folded name tokens that search matches by prefix (with the person's sort key).
+pub async fn insert_tokens(
     tx: &mut Tx,
     org: Uuid,
     usager: Uuid,
@@ -205,8 +205,6 @@ pub async fn replace_tokens(
     sort_key: &str,
 ) -> Result<()> {
     on_tx!(tx, c => {
-        sqlx::query("delete from usager_search_token where organisation_id = $1 and usager_id = $2")
-            .bind(org).bind(usager).execute(&mut *c).await?;
         for t in tokens {
             sqlx::query("insert into usager_search_token (organisation_id, token, usager_id, sort_key) values ($1, $2, $3, $4) \
                          on conflict (organisation_id, token, usager_id) do nothing")
@@ -214,6 +212,19 @@ pub async fn replace_tokens(
         }
     });
     Ok(())
+}
+
+/// Replaces a person's tokens after an identity change.
+pub async fn replace_tokens(
+    tx: &mut Tx,
+    org: Uuid,
+    usager: Uuid,
+    tokens: &[String],
+    sort_key: &str,
+) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("delete from usager_search_token where organisation_id = $1 and usager_id = $2")
+        .bind(org).bind(usager).execute(&mut *c).await?.rows_affected());
+    insert_tokens(tx, org, usager, tokens, sort_key).await
 }
 
 pub async fn find_by_duplicate_key(db: &Db, org: Uuid, key: &str) -> Result<Vec<UsagerSummary>> {
@@ -367,7 +378,7 @@ fn prefix_upper(prefix: &str) -> String {
 /// `(sort_key, id)` when given. An empty scope matches nothing.
 ///
 /// The plan is chosen here rather than left to each engine's statistics, so it is the same on
-/// SQLite and PostgreSQL: a birth date or an INS drives through its own index; otherwise the rarest
+/// SQLite and PostgreSQL: a birth date or an INS drives through its own index; otherwise the longest
 /// name prefix is read in alphabetical order from the token index, by rounds of `CANDIDATES`, and
 /// each round is filtered (other prefixes, scope) until `limit` persons are found.
 pub async fn search(
@@ -386,16 +397,32 @@ pub async fn search(
     if !driven {
         return filtered(db, org, scope, q, &uppers, after, limit).await;
     }
+    // The driving word: the longest (a longer prefix matches fewer names), the rarest on a tie.
     let mut rarest = 0;
-    if q.name_prefixes.len() > 1 {
+    let longest = q
+        .name_prefixes
+        .iter()
+        .map(|p| p.chars().count())
+        .max()
+        .unwrap_or(0);
+    let ties: Vec<usize> = q
+        .name_prefixes
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.chars().count() == longest)
+        .map(|(i, _)| i)
+        .collect();
+    if ties.len() > 1 {
         let mut fewest = i64::MAX;
-        for (i, (prefix, upper)) in q.name_prefixes.iter().zip(&uppers).enumerate() {
-            let n = count_token_range(db, org, prefix, upper).await?;
+        for i in ties {
+            let n = count_token_range(db, org, &q.name_prefixes[i], &uppers[i]).await?;
             if n < fewest {
                 fewest = n;
                 rarest = i;
             }
         }
+    } else if let Some(i) = ties.first() {
+        rarest = *i;
     }
     let others: Vec<(&str, &str)> = q
         .name_prefixes
