@@ -281,25 +281,40 @@ macro_rules! push_scope {
 const CANDIDATES: i64 = 200;
 
 /// The next candidates of a name search, in alphabetical order, from the token indexes alone (no
-/// table row is read): the driving prefix's range on `(organisation_id, token, sort_key, usager_id)`,
-/// each other prefix probed on `(organisation_id, usager_id, token)`.
+/// table row is read): the driving prefix's range on `(organisation_id, token, sort_key, usager_id)`;
+/// each other prefix either intersected as a range of its own (when it is not too common: two sorted
+/// index ranges merge cheaply) or probed per candidate on `(organisation_id, usager_id, token)`.
 async fn token_candidates(
     db: &Db,
     org: Uuid,
     driver: (&str, &str),
-    others: &[(&str, &str)],
+    intersect: &[(&str, &str)],
+    probe: &[(&str, &str)],
     after: Option<(&str, Uuid)>,
 ) -> Result<Vec<(String, Uuid)>> {
     let (key, id) = after.unwrap_or(("", Uuid::nil()));
     macro_rules! build {
         ($qb:ident) => {{
-            $qb.push("select t.sort_key, t.usager_id from usager_search_token t where t.organisation_id = ");
-            $qb.push_bind(org);
-            $qb.push(" and t.token >= ");
-            $qb.push_bind(driver.0);
-            $qb.push(" and t.token < ");
-            $qb.push_bind(driver.1);
-            for (prefix, upper) in others {
+            macro_rules! range {
+                ($alias:literal, $range:expr) => {{
+                    $qb.push(concat!("select ", $alias, ".sort_key, ", $alias, ".usager_id from usager_search_token ", $alias,
+                                     " where ", $alias, ".organisation_id = "));
+                    $qb.push_bind(org);
+                    $qb.push(concat!(" and ", $alias, ".token >= "));
+                    $qb.push_bind($range.0);
+                    $qb.push(concat!(" and ", $alias, ".token < "));
+                    $qb.push_bind($range.1);
+                    $qb.push(concat!(" and (", $alias, ".sort_key > "));
+                    $qb.push_bind(key);
+                    $qb.push(concat!(" or (", $alias, ".sort_key = "));
+                    $qb.push_bind(key);
+                    $qb.push(concat!(" and ", $alias, ".usager_id > "));
+                    $qb.push_bind(id);
+                    $qb.push("))");
+                }};
+            }
+            range!("t", driver);
+            for (prefix, upper) in probe {
                 $qb.push(" and exists (select 1 from usager_search_token o where o.organisation_id = t.organisation_id \
                           and o.usager_id = t.usager_id and o.token >= ");
                 $qb.push_bind(*prefix);
@@ -307,13 +322,11 @@ async fn token_candidates(
                 $qb.push_bind(*upper);
                 $qb.push(")");
             }
-            $qb.push(" and (t.sort_key > ");
-            $qb.push_bind(key);
-            $qb.push(" or (t.sort_key = ");
-            $qb.push_bind(key);
-            $qb.push(" and t.usager_id > ");
-            $qb.push_bind(id);
-            $qb.push(")) order by t.sort_key, t.usager_id limit ");
+            for other in intersect {
+                $qb.push(" intersect ");
+                range!("i", other);
+            }
+            $qb.push(" order by 1, 2 limit ");
             $qb.push_bind(CANDIDATES);
         }};
     }
@@ -398,40 +411,37 @@ pub async fn search(
         return filtered(db, org, scope, q, &uppers, after, limit).await;
     }
     // The driving word: the longest (a longer prefix matches fewer names), the rarest on a tie.
-    let mut rarest = 0;
+    // Every other word is counted (up to `COUNT_CAP`): a rare one is intersected, a common one probed.
+    let mut counts = Vec::with_capacity(q.name_prefixes.len());
+    for (prefix, upper) in q.name_prefixes.iter().zip(&uppers) {
+        counts.push(if q.name_prefixes.len() > 1 {
+            count_token_range(db, org, prefix, upper).await?
+        } else {
+            0
+        });
+    }
     let longest = q
         .name_prefixes
         .iter()
         .map(|p| p.chars().count())
         .max()
         .unwrap_or(0);
-    let ties: Vec<usize> = q
-        .name_prefixes
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.chars().count() == longest)
-        .map(|(i, _)| i)
-        .collect();
-    if ties.len() > 1 {
-        let mut fewest = i64::MAX;
-        for i in ties {
-            let n = count_token_range(db, org, &q.name_prefixes[i], &uppers[i]).await?;
-            if n < fewest {
-                fewest = n;
-                rarest = i;
+    let rarest = (0..q.name_prefixes.len())
+        .filter(|i| q.name_prefixes[*i].chars().count() == longest)
+        .min_by_key(|i| counts[*i])
+        .unwrap_or(0);
+    let mut intersect: Vec<(&str, &str)> = Vec::new();
+    let mut probe: Vec<(&str, &str)> = Vec::new();
+    for (i, (prefix, upper)) in q.name_prefixes.iter().zip(&uppers).enumerate() {
+        if i != rarest {
+            let range = (prefix.as_str(), upper.as_str());
+            if counts[i] < COUNT_CAP {
+                intersect.push(range)
+            } else {
+                probe.push(range)
             }
         }
-    } else if let Some(i) = ties.first() {
-        rarest = *i;
     }
-    let others: Vec<(&str, &str)> = q
-        .name_prefixes
-        .iter()
-        .zip(&uppers)
-        .enumerate()
-        .filter(|(i, _)| *i != rarest)
-        .map(|(_, (p, u))| (p.as_str(), u.as_str()))
-        .collect();
     let mut found: Vec<UsagerSummary> = Vec::new();
     let mut cursor: Option<(String, Uuid)> = after.map(|(k, id)| (k.to_string(), id));
     loop {
@@ -439,7 +449,8 @@ pub async fn search(
             db,
             org,
             (&q.name_prefixes[rarest], &uppers[rarest]),
-            &others,
+            &intersect,
+            &probe,
             cursor.as_ref().map(|(k, id)| (k.as_str(), *id)),
         )
         .await?;
