@@ -527,7 +527,8 @@ impl Identity {
         let birth_place = errors.take(BirthPlace::parse(&raw.birth_place));
         let ins = match (optional(&raw.ins_matricule), optional(&raw.ins_oid)) {
             (None, None) => None,
-            (Some(_), None) => {
+            (Some(m), None) => {
+                errors.take(InsMatricule::parse(m));
                 errors.push(
                     "ins_oid",
                     "Précisez l'OID de l'INS (NIR, NIA, test ou démonstration).",
