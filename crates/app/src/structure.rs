@@ -36,6 +36,8 @@ pub struct EtablissementView {
 #[derive(Debug, Clone, Serialize)]
 pub struct Structures {
     pub organisation_name: String,
+    /// FINESS juridique of the organisme gestionnaire, when known.
+    pub organisation_finess: Option<String>,
     pub etablissements: Vec<EtablissementView>,
 }
 
@@ -51,6 +53,15 @@ pub struct EtablissementInput {
     /// The version the form was built from (updates only).
     #[serde(default)]
     pub version: i64,
+}
+
+/// The organisme gestionnaire: its name and FINESS juridique (optional).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationInput {
+    pub name: String,
+    #[serde(default)]
+    pub finess_ej: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -128,6 +139,7 @@ impl App {
         let unites = store::list_unites(&self.db, ctx.org()).await?;
         Ok(Structures {
             organisation_name: org.name,
+            organisation_finess: org.finess_ej,
             etablissements: etabs
                 .into_iter()
                 .map(|e| EtablissementView {
@@ -154,6 +166,46 @@ impl App {
                 })
                 .collect(),
         })
+    }
+
+    pub async fn update_organisation(&self, ctx: &Ctx, input: &OrganisationInput) -> AppResult<()> {
+        self.authorize(
+            ctx,
+            Action::ManageStructures,
+            &Resource::Organisation(ctx.organisation()),
+        )?;
+        let mut errors = FieldErrors::default();
+        let name = errors.take(structure::parse_label("name", &input.name, 150));
+        let finess = if input.finess_ej.trim().is_empty() {
+            Some(None)
+        } else {
+            errors.take(
+                Finess::parse(&input.finess_ej)
+                    .map(|f| Some(f.as_str().to_string()))
+                    .map_err(|e| parcours_domain::error::FieldError::new("finess_ej", e.message)),
+            )
+        };
+        let (Some(name), Some(finess_ej), true) = (name, finess, errors.is_empty()) else {
+            return Err(AppError::Validation(errors));
+        };
+        let row = store::OrganisationRow {
+            id: ctx.org(),
+            name,
+            finess_ej,
+        };
+        let mut tx = self.begin().await?;
+        store::update_organisation(&mut tx, &row).await?;
+        self.audit(
+            &mut tx,
+            ctx,
+            AuditAction::StructureChange,
+            None,
+            "organisation",
+            json!({"op": "modification", "name": row.name, "finess_ej": row.finess_ej}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn create_etablissement(

@@ -7,7 +7,7 @@ use jiff::SignedDuration;
 use parcours_app::AppError;
 use parcours_app::account::AccountInput;
 use parcours_app::auth::{LoginAttemptError, LoginError, SessionKind, check_password_policy};
-use parcours_app::structure::{EtablissementInput, UniteInput};
+use parcours_app::structure::{EtablissementInput, OrganisationInput, UniteInput};
 use parcours_app::testing::{Fixture, PASSWORD};
 
 async fn login(fx: &Fixture, login: &str, password: &str) -> Result<String, LoginAttemptError> {

@@ -48,6 +48,16 @@ pub async fn insert_organisation(tx: &mut Tx, row: &OrganisationRow, now: i64) -
     Ok(())
 }
 
+/// Renames the organisation or corrects its FINESS juridique.
+pub async fn update_organisation(tx: &mut Tx, row: &OrganisationRow) -> Result<()> {
+    let done = on_tx!(tx, c => sqlx::query("update organisation set name = $2, finess_ej = $3 where id = $1")
+        .bind(row.id).bind(&row.name).bind(&row.finess_ej).execute(&mut *c).await?.rows_affected());
+    if done == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
 pub async fn list_organisations(db: &Db) -> Result<Vec<OrganisationRow>> {
     Ok(
         on_pool!(db, p => sqlx::query_as("select id, name, finess_ej from organisation order by created_at, id")

@@ -6,7 +6,7 @@ use axum::routing::{get, put};
 use axum::{Json, Router};
 use parcours_app::account::{AccountInput, AccountView};
 use parcours_app::domain::ids::{EtablissementId, UniteId, UserId};
-use parcours_app::structure::{EtablissementInput, Structures, UniteInput};
+use parcours_app::structure::{EtablissementInput, OrganisationInput, Structures, UniteInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -72,6 +72,36 @@ fn structures_out(s: Structures) -> Vec<EtablissementOut> {
                 .collect(),
         })
         .collect()
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationIn {
+    pub name: String,
+    /// FINESS juridique (9 characters, key checked); empty to remove it.
+    #[serde(default)]
+    pub finess_ej: String,
+}
+
+/// Renames the organisme gestionnaire or sets its FINESS juridique.
+#[utoipa::path(put, path = "/api/v1/organisation", tag = "administration", request_body = OrganisationIn,
+    security(("bearer" = [])), responses((status = 204), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn update_organisation(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    ApiJson(b): ApiJson<OrganisationIn>,
+) -> ApiResult<StatusCode> {
+    state
+        .app
+        .update_organisation(
+            &ctx,
+            &OrganisationInput {
+                name: b.name,
+                finess_ej: b.finess_ej,
+            },
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Serialize, ToSchema)]

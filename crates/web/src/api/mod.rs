@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
     paths(
         session::create_session, session::delete_session,
         usager::list, usager::create, usager::get_one, usager::update, usager::change_status, usager::access,
+        admin::update_organisation,
         admin::list_structures, admin::create_etablissement, admin::update_etablissement,
         admin::create_unite, admin::update_unite, admin::list_accounts, admin::create_account, admin::update_account,
     ),

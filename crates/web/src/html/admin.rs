@@ -12,7 +12,7 @@ use parcours_app::domain::authz::{Action, Decision, Resource, decide};
 use parcours_app::domain::ids::{EtablissementId, UniteId, UserId};
 use parcours_app::domain::professional::{Profession, Role};
 use parcours_app::domain::structure::esms_categories;
-use parcours_app::structure::{EtablissementInput, Structures, UniteInput};
+use parcours_app::structure::{EtablissementInput, OrganisationInput, Structures, UniteInput};
 use parcours_app::{AppError, Ctx};
 use serde::Deserialize;
 
@@ -23,6 +23,7 @@ use crate::auth::CurrentUser;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin", get(structures))
+        .route("/admin/organisation", post(update_organisation))
         .route("/admin/etablissements", post(create_etablissement))
         .route(
             "/admin/etablissements/{id}",
@@ -69,8 +70,10 @@ struct StructuresPage {
     manage: bool,
     form: EtablissementInput,
     unit_form: UniteInput,
+    org_form: OrganisationInput,
     errors: Errors,
     unit_errors: Errors,
+    org_errors: Errors,
     categories: Vec<Choice>,
 }
 
@@ -83,14 +86,20 @@ async fn structures_page(
     unit_errors: Errors,
 ) -> Result<StructuresPage, HtmlError> {
     let s = state.app.structures(ctx).await?;
+    let org_form = OrganisationInput {
+        name: s.organisation_name.clone(),
+        finess_ej: s.organisation_finess.clone().unwrap_or_default(),
+    };
     Ok(StructuresPage {
         layout: Layout::for_ctx(ctx),
         s,
         manage: can_manage(ctx),
         form,
         unit_form,
+        org_form,
         errors,
         unit_errors,
+        org_errors: Errors::none(),
         categories: category_choices(),
     })
 }
@@ -106,6 +115,57 @@ async fn structures(State(state): State<AppState>, CurrentUser(ctx): CurrentUser
     )
     .await?;
     Ok(render(&page))
+}
+
+#[derive(Deserialize, Default)]
+struct OrganisationForm {
+    #[serde(default, rename = "org_name")]
+    name: String,
+    #[serde(default)]
+    finess_ej: String,
+}
+
+async fn update_organisation(
+    State(state): State<AppState>,
+    CurrentUser(ctx): CurrentUser,
+    Form(form): Form<OrganisationForm>,
+) -> HtmlResult {
+    let input = OrganisationInput {
+        name: form.name,
+        finess_ej: form.finess_ej,
+    };
+    match state.app.update_organisation(&ctx, &input).await {
+        Ok(()) => Ok(Redirect::to("/admin").into_response()),
+        Err(AppError::Validation(e)) => {
+            let mut page = structures_page(
+                &state,
+                &ctx,
+                EtablissementInput::default(),
+                Errors::none(),
+                UniteInput::default(),
+                Errors::none(),
+            )
+            .await?;
+            page.org_form = input;
+            page.org_errors = Errors(rename_field(e, "name", "org_name"));
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Several forms share a page: their fields get distinct ids, and their messages follow.
+fn rename_field(
+    mut errors: parcours_app::domain::error::FieldErrors,
+    from: &str,
+    to: &'static str,
+) -> parcours_app::domain::error::FieldErrors {
+    for e in &mut errors.0 {
+        if e.field == from {
+            e.field = to;
+        }
+    }
+    errors
 }
 
 #[derive(Deserialize, Default)]
@@ -226,7 +286,8 @@ async fn update_etablissement(
 struct UniteForm {
     #[serde(default)]
     etablissement_id: String,
-    #[serde(default)]
+    /// `unit_name` in the creation form (the page has other `name` fields), `name` per unit.
+    #[serde(default, alias = "unit_name")]
     name: String,
     #[serde(default)]
     active: Option<String>,
@@ -254,7 +315,7 @@ async fn create_unite(
                 EtablissementInput::default(),
                 Errors::none(),
                 input,
-                Errors(e),
+                Errors(rename_field(e, "name", "unit_name")),
             )
             .await?;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
