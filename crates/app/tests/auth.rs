@@ -231,6 +231,43 @@ async fn structures_are_validated_and_versioned(fx: Fixture) {
         fx.app.structures(&fx.ctx("as.glycines").await).await,
         Err(AppError::Forbidden(_))
     ));
+    // The organisme gestionnaire and its FINESS juridique.
+    let bad = OrganisationInput {
+        name: "Association Les Sources".into(),
+        finess_ej: "750000524".into(),
+    };
+    let AppError::Validation(e) = fx.app.update_organisation(&admin, &bad).await.unwrap_err()
+    else {
+        panic!()
+    };
+    assert_eq!(
+        e.get("finess_ej"),
+        Some("La clé du numéro FINESS est incorrecte : vérifiez la saisie.")
+    );
+    assert_eq!(
+        fx.app.structures(&admin).await.unwrap().organisation_name,
+        "Organisation de test",
+        "nothing written"
+    );
+    let good = OrganisationInput {
+        finess_ej: "750000523".into(),
+        ..bad
+    };
+    fx.app.update_organisation(&admin, &good).await.unwrap();
+    let s = fx.app.structures(&admin).await.unwrap();
+    assert_eq!(
+        (
+            s.organisation_name.as_str(),
+            s.organisation_finess.as_deref()
+        ),
+        ("Association Les Sources", Some("750000523"))
+    );
+    assert!(matches!(
+        fx.app
+            .update_organisation(&fx.ctx("direction").await, &good)
+            .await,
+        Err(AppError::Forbidden(_))
+    ));
 }
 
 #[test]
