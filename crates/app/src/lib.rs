@@ -43,9 +43,6 @@ pub enum AppError {
     /// Possible duplicates exist; creation needs an explicit confirmation.
     #[error("possible duplicates")]
     PossibleDuplicates(Vec<usager::UsagerListItem>),
-    /// Too many failed logins for this account or address.
-    #[error("throttled")]
-    Throttled,
     #[error(transparent)]
     Store(StoreError),
     #[error("internal error: {0}")]

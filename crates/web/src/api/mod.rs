@@ -143,11 +143,6 @@ impl IntoResponse for ApiError {
                 let duplicates = Some(items.into_iter().map(usager::UsagerItem::from).collect());
                 (StatusCode::CONFLICT, Json(ErrorBody { errors, duplicates })).into_response()
             }
-            AppError::Throttled => error_response(
-                StatusCode::TOO_MANY_REQUESTS,
-                "session",
-                "Trop de tentatives de connexion. Réessayez dans 15 minutes.",
-            ),
             AppError::Store(e) => {
                 tracing::error!(error = %e, "storage error");
                 error_response(

@@ -145,11 +145,6 @@ impl IntoResponse for HtmlError {
                 "Saisie incorrecte",
                 errors.0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join(" "),
             ),
-            AppError::Throttled => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "Trop de tentatives",
-                "Trop de tentatives. Réessayez dans quelques minutes.".to_string(),
-            ),
             AppError::PossibleDuplicates(_) => (
                 StatusCode::CONFLICT,
                 "Doublons possibles",
