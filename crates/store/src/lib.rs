@@ -50,6 +50,26 @@ macro_rules! on_tx {
     };
 }
 
+/// Runs a statement assembled with `QueryBuilder` (`$build` pushes fragments and binds into `$qb`)
+/// on the concrete backend, and fetches every row.
+#[macro_export]
+macro_rules! fetch_all_built {
+    ($db:expr, $qb:ident => $build:expr) => {
+        match $db {
+            $crate::Db::Sqlite(p) => {
+                let mut $qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new("");
+                $build;
+                $qb.build_query_as().fetch_all(p).await?
+            }
+            $crate::Db::Postgres(p) => {
+                let mut $qb = sqlx::QueryBuilder::<sqlx::Postgres>::new("");
+                $build;
+                $qb.build_query_as().fetch_all(p).await?
+            }
+        }
+    };
+}
+
 pub mod account;
 pub mod audit;
 pub mod organisation;

@@ -330,18 +330,7 @@ async fn token_candidates(
             $qb.push_bind(CANDIDATES);
         }};
     }
-    Ok(match db {
-        Db::Sqlite(p) => {
-            let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new("");
-            build!(qb);
-            qb.build_query_as().fetch_all(p).await?
-        }
-        Db::Postgres(p) => {
-            let mut qb = sqlx::QueryBuilder::<sqlx::Postgres>::new("");
-            build!(qb);
-            qb.build_query_as().fetch_all(p).await?
-        }
-    })
+    Ok(fetch_all_built!(db, qb => build!(qb)))
 }
 
 /// The candidates that are in scope, by primary key (no ORDER BY: the caller keeps the candidates'
@@ -367,18 +356,7 @@ async fn in_scope(
             push_scope!($qb, scope);
         }};
     }
-    Ok(match db {
-        Db::Sqlite(p) => {
-            let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new("");
-            build!(qb);
-            qb.build_query_as().fetch_all(p).await?
-        }
-        Db::Postgres(p) => {
-            let mut qb = sqlx::QueryBuilder::<sqlx::Postgres>::new("");
-            build!(qb);
-            qb.build_query_as().fetch_all(p).await?
-        }
-    })
+    Ok(fetch_all_built!(db, qb => build!(qb)))
 }
 
 /// The upper bound of a prefix range: every string starting with `prefix` sorts below it in byte order
@@ -525,18 +503,7 @@ async fn filtered(
             $qb.push_bind(limit);
         }};
     }
-    Ok(match db {
-        Db::Sqlite(p) => {
-            let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new("");
-            build!(qb);
-            qb.build_query_as().fetch_all(p).await?
-        }
-        Db::Postgres(p) => {
-            let mut qb = sqlx::QueryBuilder::<sqlx::Postgres>::new("");
-            build!(qb);
-            qb.build_query_as().fetch_all(p).await?
-        }
-    })
+    Ok(fetch_all_built!(db, qb => build!(qb)))
 }
 
 pub async fn count(db: &Db, org: Uuid) -> Result<i64> {
