@@ -531,7 +531,7 @@ impl App {
         status: IdentityStatus,
         i: u64,
     ) -> AppResult<()> {
-        let record = self.load_record_for_demo(ctx, id).await?;
+        let record = self.get_usager(ctx, id).await?;
         let has_ins = record.identity.ins.is_some();
         let change = |status: IdentityStatus, version: i64| StatusChange {
             status: status.code().to_string(),
@@ -585,14 +585,6 @@ impl App {
             }
         }
         Ok(())
-    }
-
-    async fn load_record_for_demo(
-        &self,
-        ctx: &crate::Ctx,
-        id: UsagerId,
-    ) -> AppResult<crate::usager::UsagerRecord> {
-        self.get_usager(ctx, id).await
     }
 }
 
