@@ -610,6 +610,11 @@ impl App {
         seed: u64,
     ) -> AppResult<()> {
         use crate::usager::row_for_new;
+        if placements.is_empty() {
+            return Err(AppError::Internal(
+                "load_synthetic needs at least one placement".into(),
+            ));
+        }
         let mut seq = Seq::new(seed);
         let mut seen = std::collections::HashSet::new();
         let mut done = 0;

@@ -32,6 +32,9 @@ struct Args {
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
 }
@@ -160,6 +163,9 @@ async fn run(args: Args) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     let ids: Vec<String> = page.items.iter().map(|i| i.id.to_string()).collect();
+    if ids.is_empty() {
+        return Err("no person loaded: use --persons 1 or more".into());
+    }
     let mut seq = Seq::new(99);
     let names: Vec<String> = page.items.iter().map(|i| i.display_name.clone()).collect();
     let mut queries = Vec::new();
