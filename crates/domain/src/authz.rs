@@ -46,6 +46,18 @@ pub enum Action {
     ManageStructures,
     ManageAccounts,
     VerifyAudit,
+    /// Admission requests, séjours, contracts and orientation decisions of a person.
+    ManageAdmission,
+    /// The waiting list and occupancy of an establishment.
+    ViewEstablishmentActivity,
+    /// Admit beyond the authorised capacity, after the warning.
+    ConfirmOverCapacity,
+    /// Entourage, legal protection and partner links of a person.
+    ManageEntourage,
+    /// Record a consent decision for a person.
+    RecordConsent,
+    ViewPartners,
+    ManagePartners,
 }
 
 impl Action {
@@ -61,6 +73,13 @@ impl Action {
         Action::ManageStructures,
         Action::ManageAccounts,
         Action::VerifyAudit,
+        Action::ManageAdmission,
+        Action::ViewEstablishmentActivity,
+        Action::ConfirmOverCapacity,
+        Action::ManageEntourage,
+        Action::RecordConsent,
+        Action::ViewPartners,
+        Action::ManagePartners,
     ];
 
     pub fn code(&self) -> &'static str {
@@ -76,6 +95,13 @@ impl Action {
             Action::ManageStructures => "manage_structures",
             Action::ManageAccounts => "manage_accounts",
             Action::VerifyAudit => "verify_audit",
+            Action::ManageAdmission => "manage_admission",
+            Action::ViewEstablishmentActivity => "view_establishment_activity",
+            Action::ConfirmOverCapacity => "confirm_over_capacity",
+            Action::ManageEntourage => "manage_entourage",
+            Action::RecordConsent => "record_consent",
+            Action::ViewPartners => "view_partners",
+            Action::ManagePartners => "manage_partners",
         }
     }
 
@@ -87,6 +113,16 @@ impl Action {
                 | Action::ManageStructures
                 | Action::ManageAccounts
                 | Action::VerifyAudit
+                | Action::ViewPartners
+                | Action::ManagePartners
+        )
+    }
+
+    /// Actions on one establishment (its waiting list, its places).
+    pub fn establishment_wide(self) -> bool {
+        matches!(
+            self,
+            Action::ViewEstablishmentActivity | Action::ConfirmOverCapacity
         )
     }
 }
@@ -103,15 +139,19 @@ pub enum Resource<'a> {
         organisation: OrganisationId,
         placement: Placement,
     },
+    Etablissement {
+        organisation: OrganisationId,
+        etablissement: EtablissementId,
+    },
 }
 
 impl Resource<'_> {
     fn organisation(&self) -> OrganisationId {
         match self {
             Resource::Organisation(o) => *o,
-            Resource::Usager { organisation, .. } | Resource::NewUsager { organisation, .. } => {
-                *organisation
-            }
+            Resource::Usager { organisation, .. }
+            | Resource::NewUsager { organisation, .. }
+            | Resource::Etablissement { organisation, .. } => *organisation,
         }
     }
 }
@@ -156,6 +196,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::ManageStructures,
             A::ManageAccounts,
             A::VerifyAudit,
+            A::ViewPartners,
         ],
     ),
     (
@@ -169,6 +210,13 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::ViewIdentityHistory,
             A::ViewAccessHistory,
             A::ViewStructures,
+            A::ManageAdmission,
+            A::ViewEstablishmentActivity,
+            A::ConfirmOverCapacity,
+            A::ManageEntourage,
+            A::RecordConsent,
+            A::ViewPartners,
+            A::ManagePartners,
         ],
     ),
     (
@@ -181,6 +229,13 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::ChangeIdentityStatus,
             A::ViewIdentityHistory,
             A::ViewAccessHistory,
+            A::ManageAdmission,
+            A::ViewEstablishmentActivity,
+            A::ConfirmOverCapacity,
+            A::ManageEntourage,
+            A::RecordConsent,
+            A::ViewPartners,
+            A::ManagePartners,
         ],
     ),
     (
@@ -192,6 +247,12 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::EditIdentity,
             A::ChangeIdentityStatus,
             A::ViewIdentityHistory,
+            A::ManageAdmission,
+            A::ViewEstablishmentActivity,
+            A::ManageEntourage,
+            A::RecordConsent,
+            A::ViewPartners,
+            A::ManagePartners,
         ],
     ),
     (
@@ -203,6 +264,8 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::ChangeIdentityStatus,
             A::ViewIdentityHistory,
             A::ViewAccessHistory,
+            A::RecordConsent,
+            A::ViewPartners,
         ],
     ),
     (
@@ -213,19 +276,39 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::EditIdentity,
             A::ChangeIdentityStatus,
             A::ViewIdentityHistory,
+            A::RecordConsent,
+            A::ViewPartners,
         ],
     ),
     (
         Role::AideSoignant,
-        &[A::ListUsagers, A::ReadUsager, A::ViewIdentityHistory],
+        &[
+            A::ListUsagers,
+            A::ReadUsager,
+            A::ViewIdentityHistory,
+            A::ViewPartners,
+        ],
     ),
     (
         Role::Educateur,
-        &[A::ListUsagers, A::ReadUsager, A::ViewIdentityHistory],
+        &[
+            A::ListUsagers,
+            A::ReadUsager,
+            A::ViewIdentityHistory,
+            A::ManageEntourage,
+            A::RecordConsent,
+            A::ViewPartners,
+            A::ManagePartners,
+        ],
     ),
     (
         Role::Psychologue,
-        &[A::ListUsagers, A::ReadUsager, A::ViewIdentityHistory],
+        &[
+            A::ListUsagers,
+            A::ReadUsager,
+            A::ViewIdentityHistory,
+            A::ViewPartners,
+        ],
     ),
 ];
 
@@ -250,6 +333,11 @@ impl Actor {
             a.etablissement == p.etablissement
                 && (a.unite.is_none() || (a.unite.is_some() && a.unite == p.unite))
         })
+    }
+
+    /// Any assignment in the establishment (whole or one of its units).
+    pub fn works_in(&self, e: EtablissementId) -> bool {
+        self.assignments.iter().any(|a| a.etablissement == e)
     }
 
     pub fn visible_scope(&self) -> VisibleScope {
@@ -281,8 +369,14 @@ pub fn decide(actor: &Actor, action: Action, resource: &Resource<'_>) -> Decisio
     let in_scope = match (action, resource) {
         (a, Resource::Organisation(_)) if a.organisation_wide() || a == A::ListUsagers => true,
         (A::CreateUsager, Resource::NewUsager { placement, .. }) => actor.covers(placement),
+        (a, Resource::Etablissement { etablissement, .. }) if a.establishment_wide() => {
+            actor.works_in(*etablissement)
+        }
         (a, Resource::Usager { placements, .. })
-            if !a.organisation_wide() && a != A::CreateUsager && a != A::ListUsagers =>
+            if !a.organisation_wide()
+                && !a.establishment_wide()
+                && a != A::CreateUsager
+                && a != A::ListUsagers =>
         {
             placements.iter().any(|p| actor.covers(p))
         }
@@ -333,6 +427,32 @@ mod tests {
             A::ViewAccessHistory => &[Direction, ChefDeService, Medecin],
             A::ViewStructures => &[Administrateur, Direction],
             A::ManageStructures | A::ManageAccounts | A::VerifyAudit => &[Administrateur],
+            A::ManageAdmission | A::ViewEstablishmentActivity => {
+                &[Direction, ChefDeService, Secretariat]
+            }
+            A::ConfirmOverCapacity => &[Direction, ChefDeService],
+            A::ManageEntourage | A::ManagePartners => {
+                &[Direction, ChefDeService, Secretariat, Educateur]
+            }
+            A::RecordConsent => &[
+                Direction,
+                ChefDeService,
+                Secretariat,
+                Medecin,
+                Infirmier,
+                Educateur,
+            ],
+            A::ViewPartners => &[
+                Administrateur,
+                Direction,
+                ChefDeService,
+                Secretariat,
+                Medecin,
+                Infirmier,
+                AideSoignant,
+                Educateur,
+                Psychologue,
+            ],
         }
     }
 
@@ -405,6 +525,10 @@ mod tests {
                         a if a.organisation_wide() || *a == A::ListUsagers => {
                             Resource::Organisation(org)
                         }
+                        a if a.establishment_wide() => Resource::Etablissement {
+                            organisation: org,
+                            etablissement: placements[0].etablissement,
+                        },
                         _ => Resource::Usager {
                             organisation: org,
                             placements: &placements,
@@ -412,6 +536,9 @@ mod tests {
                     };
                     let role_ok = expected_roles(*action).contains(role);
                     let scoped = !action.organisation_wide() && *action != A::ListUsagers;
+                    // An establishment-wide action is allowed from any unit of the establishment.
+                    let unit_suffices = action.establishment_wide()
+                        && *situation == Situation::OtherUnitOfUnitOnlyAssignment;
                     let expected = match situation {
                         Situation::InactiveAccount => Decision::Deny(DenyReason::Inactive),
                         Situation::OtherOrganisation => {
@@ -419,6 +546,7 @@ mod tests {
                         }
                         _ if !role_ok => Decision::Deny(DenyReason::RoleNotAllowed),
                         Situation::InScope => Decision::Allow,
+                        _ if unit_suffices => Decision::Allow,
                         _ if scoped => Decision::Deny(DenyReason::OutOfScope),
                         _ => Decision::Allow,
                     };
@@ -431,7 +559,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 9 * 11 * 5);
+        assert_eq!(checked, 9 * 18 * 5);
     }
 
     #[test]

@@ -46,3 +46,22 @@ typed_id!(
     /// A professional's account.
     UserId,
 );
+
+typed_id!(
+    /// A request for admission (demande d'admission).
+    DemandeId,
+    /// A stay in an establishment with one modality (séjour).
+    SejourId,
+    /// A contrat de séjour, DIPC or avenant.
+    ContratId,
+    /// An orientation decision (CDAPH).
+    DecisionId,
+    /// A member of the person's entourage.
+    ProcheId,
+    /// A legal protection measure.
+    MesureId,
+    /// An outside organisation or professional (partenaire).
+    PartenaireId,
+    /// A recorded consent decision.
+    ConsentementId,
+);

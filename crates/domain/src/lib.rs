@@ -2,11 +2,18 @@
 //! newtypes built by `parse` (parse, don't validate); statuses are enums; rules that come from a
 //! text (NIR key, RNIV transitions, FINESS key) are table-driven and cite it.
 
+pub mod admission;
 pub mod authz;
 pub mod clock;
+pub mod codelist;
+pub mod consent;
+pub mod entourage;
 pub mod error;
 pub mod identity;
 pub mod ids;
+pub mod input;
+pub mod orientation;
+pub mod partner;
 pub mod professional;
 pub mod rniv;
 pub mod structure;
