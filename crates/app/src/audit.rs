@@ -25,6 +25,11 @@ pub enum AuditAction {
     LogoutEverywhere,
     StructureChange,
     AccountChange,
+    AdmissionChange,
+    EntourageChange,
+    ConsentRecord,
+    PartnerChange,
+    WaitingListRead,
 }
 
 impl AuditAction {
@@ -44,6 +49,11 @@ impl AuditAction {
         AuditAction::LogoutEverywhere,
         AuditAction::StructureChange,
         AuditAction::AccountChange,
+        AuditAction::AdmissionChange,
+        AuditAction::EntourageChange,
+        AuditAction::ConsentRecord,
+        AuditAction::PartnerChange,
+        AuditAction::WaitingListRead,
     ];
 
     pub fn code(self) -> &'static str {
@@ -63,6 +73,11 @@ impl AuditAction {
             AuditAction::LogoutEverywhere => "session.deconnexion_partout",
             AuditAction::StructureChange => "structure.modification",
             AuditAction::AccountChange => "compte.modification",
+            AuditAction::AdmissionChange => "admission.modification",
+            AuditAction::EntourageChange => "entourage.modification",
+            AuditAction::ConsentRecord => "consentement.enregistrement",
+            AuditAction::PartnerChange => "partenaire.modification",
+            AuditAction::WaitingListRead => "etablissement.liste_attente",
         }
     }
 
@@ -83,6 +98,11 @@ impl AuditAction {
             AuditAction::LogoutEverywhere => "Déconnexion de toutes les sessions",
             AuditAction::StructureChange => "Modification des structures",
             AuditAction::AccountChange => "Modification d'un compte",
+            AuditAction::AdmissionChange => "Admission, séjour, contrat ou décision d'orientation",
+            AuditAction::EntourageChange => "Entourage, protection juridique ou partenaires",
+            AuditAction::ConsentRecord => "Enregistrement d'un consentement",
+            AuditAction::PartnerChange => "Annuaire des partenaires",
+            AuditAction::WaitingListRead => "Consultation de la liste d'attente",
         }
     }
 

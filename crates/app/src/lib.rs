@@ -15,9 +15,14 @@ use parcours_store::{Db, StoreError, Tx};
 use uuid::Uuid;
 
 pub mod account;
+pub mod admission;
 pub mod audit;
 pub mod auth;
+pub mod consent;
 pub mod demo;
+pub mod entourage;
+pub mod home;
+pub mod partner;
 pub mod structure;
 pub mod testing;
 pub mod usager;
@@ -62,6 +67,12 @@ impl From<StoreError> for AppError {
 impl From<FieldErrors> for AppError {
     fn from(e: FieldErrors) -> Self {
         AppError::Validation(e)
+    }
+}
+
+impl From<parcours_domain::error::FieldError> for AppError {
+    fn from(e: parcours_domain::error::FieldError) -> Self {
+        AppError::Validation(FieldErrors(vec![e]))
     }
 }
 

@@ -298,7 +298,7 @@ fn parse_search_date(s: &str) -> Option<jiff::civil::Date> {
     None
 }
 
-fn scope_filter(ctx: &Ctx) -> ScopeFilter {
+pub(crate) fn scope_filter(ctx: &Ctx) -> ScopeFilter {
     let scope = ctx.actor.visible_scope();
     ScopeFilter {
         etablissements: scope.etablissements.iter().map(|e| e.as_uuid()).collect(),
@@ -313,21 +313,36 @@ pub(crate) async fn placements_of(
     ctx: &Ctx,
     usager: UsagerId,
 ) -> AppResult<Vec<Placement>> {
-    let rows = store::placements(&app.db, ctx.org(), usager.as_uuid()).await?;
+    let rows = store::access_placements(&app.db, ctx.org(), usager.as_uuid()).await?;
     if rows.is_empty() {
         // A person always has a placement; none means the id is unknown here.
         store::get(&app.db, ctx.org(), usager.as_uuid()).await?;
     }
     Ok(rows
         .iter()
-        .map(|p| Placement {
-            etablissement: EtablissementId::from_uuid(p.etablissement_id),
-            unite: p.unite_id.map(UniteId::from_uuid),
+        .map(|(e, u)| Placement {
+            etablissement: EtablissementId::from_uuid(*e),
+            unite: u.map(UniteId::from_uuid),
         })
         .collect())
 }
 
 impl App {
+    /// The gate for an action on one person, from where they are followed; a refusal is audited.
+    pub(crate) async fn gate_person(
+        &self,
+        ctx: &Ctx,
+        action: Action,
+        usager: UsagerId,
+    ) -> AppResult<()> {
+        let placements = placements_of(self, ctx, usager).await?;
+        let resource = Resource::Usager {
+            organisation: ctx.organisation(),
+            placements: &placements,
+        };
+        self.gate_usager(ctx, action, &resource, usager).await
+    }
+
     /// The gate for an action on one person; a refusal is itself audited.
     pub(crate) async fn gate_usager(
         &self,

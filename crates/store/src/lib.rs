@@ -71,8 +71,10 @@ macro_rules! fetch_all_built {
 }
 
 pub mod account;
+pub mod admission;
 pub mod audit;
 pub mod organisation;
+pub mod records;
 pub mod session;
 pub mod usager;
 
@@ -142,12 +144,20 @@ impl Tx {
 
 /// The migrations, embedded so the binary needs nothing at run time. Each version exists in both
 /// folders with the same number and constraint names (checked by `tests/schema_parity.rs`).
-pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/sqlite/0001_foundation.sql"),
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-)];
+pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/sqlite/0001_foundation.sql"),
+        include_str!("../migrations/postgres/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "admission",
+        include_str!("../migrations/sqlite/0002_admission.sql"),
+        include_str!("../migrations/postgres/0002_admission.sql"),
+    ),
+];
 
 fn migrator(backend: Backend) -> Migrator {
     let migrations = MIGRATIONS

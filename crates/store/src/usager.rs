@@ -196,6 +196,37 @@ pub async fn placements(db: &Db, org: Uuid, usager: Uuid) -> Result<Vec<Placemen
         .bind(org).bind(usager).fetch_all(p).await?))
 }
 
+/// Where the person is followed, for the gate: their placements, plus the establishment and unit of
+/// every planned or current séjour (a DITEP internat and its SESSAD both see the person).
+pub async fn access_placements(
+    db: &Db,
+    org: Uuid,
+    usager: Uuid,
+) -> Result<Vec<(Uuid, Option<Uuid>)>> {
+    Ok(on_pool!(db, p => sqlx::query_as(
+        "select etablissement_id, unite_id from usager_placement where organisation_id = $1 and usager_id = $2          union select etablissement_id, unite_id from sejour where organisation_id = $1 and usager_id = $2          and status in ('prevu', 'en_cours')")
+        .bind(org).bind(usager).fetch_all(p).await?))
+}
+
+/// Summaries of the given persons (no scope filter: the caller already decided access).
+pub async fn summaries(db: &Db, org: Uuid, ids: &[Uuid]) -> Result<Vec<UsagerSummary>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<UsagerSummary> = fetch_all_built!(db, qb => {
+            qb.push(format!("select {SUMMARY_COLS} from usager u where u.organisation_id = "));
+            qb.push_bind(org);
+            qb.push(" and u.id in (");
+            let mut sep = qb.separated(", ");
+            for id in chunk {
+                sep.push_bind(*id);
+            }
+            qb.push(")");
+        });
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// Stores the folded name tokens that search matches by prefix (with the person's sort key).
 pub async fn insert_tokens(
     tx: &mut Tx,
@@ -247,33 +278,48 @@ async fn count_token_range(db: &Db, org: Uuid, prefix: &str, upper: &str) -> Res
         .bind(org).bind(prefix).bind(upper).bind(COUNT_CAP).fetch_one(p).await?))
 }
 
-/// Pushes ` and exists (placement in scope)` for the person `u`.
+/// Pushes ` and (exists placement in scope or exists open séjour in scope)` for the person `u`.
 macro_rules! push_scope {
     ($qb:ident, $scope:expr) => {{
-        $qb.push(" and exists (select 1 from usager_placement pl where pl.organisation_id = u.organisation_id \
-                  and pl.usager_id = u.id and (");
-        let mut first = true;
-        if !$scope.etablissements.is_empty() {
-            $qb.push("pl.etablissement_id in (");
-            let mut sep = $qb.separated(", ");
-            for e in &$scope.etablissements {
-                sep.push_bind(*e);
-            }
-            $qb.push(")");
-            first = false;
-        }
-        if !$scope.unites.is_empty() {
-            if !first {
+        $qb.push(" and (");
+        for (i, (table, extra)) in [
+            ("usager_placement", ""),
+            ("sejour", " and pl.status in ('prevu', 'en_cours')"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if i > 0 {
                 $qb.push(" or ");
             }
-            $qb.push("pl.unite_id in (");
-            let mut sep = $qb.separated(", ");
-            for u in &$scope.unites {
-                sep.push_bind(*u);
+            $qb.push(format!(
+                "exists (select 1 from {table} pl where pl.organisation_id = u.organisation_id \
+                 and pl.usager_id = u.id{extra} and ("
+            ));
+            let mut first = true;
+            if !$scope.etablissements.is_empty() {
+                $qb.push("pl.etablissement_id in (");
+                let mut sep = $qb.separated(", ");
+                for e in &$scope.etablissements {
+                    sep.push_bind(*e);
+                }
+                $qb.push(")");
+                first = false;
             }
-            $qb.push(")");
+            if !$scope.unites.is_empty() {
+                if !first {
+                    $qb.push(" or ");
+                }
+                $qb.push("pl.unite_id in (");
+                let mut sep = $qb.separated(", ");
+                for u in &$scope.unites {
+                    sep.push_bind(*u);
+                }
+                $qb.push(")");
+            }
+            $qb.push("))");
         }
-        $qb.push("))");
+        $qb.push(")");
     }};
 }
 
