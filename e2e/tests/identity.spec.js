@@ -25,7 +25,7 @@ test('un professionnel crée, corrige et retrouve un usager, et voit qui a ouver
   await page.getByLabel('Identifiant').fill('direction');
   await page.getByLabel('Mot de passe').fill('Parcours-Demo-2026');
   await page.getByRole('button', { name: 'Se connecter' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Mes usagers' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Accueil' })).toBeVisible();
   await expectAccessible(page, 'accueil');
 
   // Search: nobody yet with this name; a demo name is found by an accent-free lower-case prefix.
@@ -81,7 +81,7 @@ test('un professionnel crée, corrige et retrouve un usager, et voit qui a ouver
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('MARTIN Lucie');
 
   // History of changes.
-  await page.getByRole('link', { name: 'Historique des modifications' }).click();
+  await page.getByRole('link', { name: "Historique de l'identité" }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Historique des modifications' })).toBeVisible();
   await expect(page.getByText('Version 2 — Modification de l\'identité')).toBeVisible();
   await expect(page.getByText('Version 1 — Création')).toBeVisible();

@@ -11,7 +11,9 @@ use parcours_domain::admission::{
 use parcours_domain::authz::{Action, Resource};
 use parcours_domain::codelist;
 use parcours_domain::error::FieldErrors;
-use parcours_domain::ids::{ContratId, DecisionId, DemandeId, EtablissementId, SejourId, UsagerId};
+use parcours_domain::ids::{
+    ContratId, DecisionId, DemandeId, EtablissementId, SejourId, UniteId, UsagerId,
+};
 use parcours_domain::input::{self, date_fr};
 use parcours_domain::orientation::{self, Validity};
 use parcours_domain::structure::esms_category;
@@ -173,17 +175,22 @@ pub struct RawDecision {
 }
 
 /// A request as shown.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RequestView {
+    #[schema(value_type = String, format = Uuid)]
     pub id: DemandeId,
+    #[schema(value_type = String, format = Uuid)]
     pub usager_id: UsagerId,
     pub usager_name: String,
+    #[schema(value_type = String)]
+    pub etablissement_id: EtablissementId,
     pub etablissement_name: String,
     pub modalite: String,
     pub origin: String,
     pub received_on: String,
     pub priority: i64,
     pub priority_label: &'static str,
+    #[schema(value_type = String, example = "en_etude")]
     pub status: RequestStatus,
     pub expectations: Option<String>,
     pub documents: Option<String>,
@@ -192,31 +199,39 @@ pub struct RequestView {
     pub version: i64,
     pub history: Vec<RequestEventView>,
     /// Status changes the professional may choose next.
+    #[schema(value_type = Vec<String>)]
     pub next: Vec<RequestStatus>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RequestEventView {
+    #[schema(value_type = String, example = "acceptee")]
     pub status: RequestStatus,
     pub reason: Option<String>,
+    #[schema(value_type = String, format = DateTime)]
     pub at: jiff::Timestamp,
     pub by: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SejourView {
+    #[schema(value_type = String, format = Uuid)]
     pub id: SejourId,
+    #[schema(value_type = String, format = Uuid)]
     pub etablissement_id: EtablissementId,
     pub etablissement_name: String,
     pub unite_name: Option<String>,
     pub modalite: String,
     pub modalite_label: String,
+    #[schema(value_type = Object)]
     pub dates: SejourDates,
+    #[schema(value_type = String, example = "en_cours")]
     pub status: SejourStatus,
     pub entry_mode: Option<String>,
     pub exit_mode: Option<String>,
     pub exit_destination: Option<String>,
     pub over_capacity: bool,
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub previous_id: Option<SejourId>,
     pub version: i64,
     pub contract_overdue: bool,
@@ -224,30 +239,38 @@ pub struct SejourView {
     pub period_fr: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ContratView {
+    #[schema(value_type = String, format = Uuid)]
     pub id: ContratId,
+    #[schema(value_type = String, format = Uuid)]
     pub sejour_id: SejourId,
     pub kind: String,
     pub kind_label: String,
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub parent_id: Option<ContratId>,
     pub object: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
     pub handed_on: Option<Date>,
+    #[schema(value_type = Option<String>, format = Date)]
     pub signed_on: Option<Date>,
     pub signatories: Option<String>,
     pub document_ref: Option<String>,
     pub version: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DecisionView {
+    #[schema(value_type = String, format = Uuid)]
     pub id: DecisionId,
     pub decision_type: String,
     pub decision_type_label: String,
     pub category_code: String,
     pub category_label: String,
     pub modalite: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
     pub decided_on: Option<Date>,
+    #[schema(value_type = Object)]
     pub validity: Validity,
     pub decision_number: Option<String>,
     pub viatrajectoire_id: Option<String>,
@@ -260,7 +283,7 @@ pub struct DecisionView {
 }
 
 /// Everything about a person's admissions, for the record page and the API.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AdmissionFile {
     pub requests: Vec<RequestView>,
     pub sejours: Vec<SejourView>,
@@ -271,17 +294,25 @@ pub struct AdmissionFile {
 }
 
 /// Occupancy of one establishment on a day and over a period.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OccupancyView {
+    #[schema(value_type = String, format = Uuid)]
     pub etablissement_id: EtablissementId,
     pub etablissement_name: String,
+    #[schema(value_type = String, format = Date)]
     pub on: Date,
+    #[schema(value_type = String, format = Date)]
     pub from: Date,
+    #[schema(value_type = String, format = Date)]
     pub to: Date,
+    #[schema(value_type = Object)]
     pub total: Occupancy,
+    #[schema(value_type = Vec<Vec<Value>>)]
     pub by_unit: Vec<(String, Occupancy)>,
+    #[schema(value_type = Vec<Vec<Value>>)]
     pub by_modalite: Vec<(String, Occupancy)>,
     /// Days of presence counted from séjours over `[from, to]`, per modality.
+    #[schema(value_type = Vec<Vec<Value>>)]
     pub days_by_modalite: Vec<(String, i64)>,
     pub days_total: i64,
 }
@@ -1434,6 +1465,7 @@ impl App {
             id: DemandeId::from_uuid(r.id),
             usager_id: UsagerId::from_uuid(r.usager_id),
             usager_name,
+            etablissement_id: EtablissementId::from_uuid(r.etablissement_id),
             etablissement_name: names.etab(r.etablissement_id),
             modalite: codelist::modalites().label(&r.modalite).to_string(),
             origin: codelist::origines_demande().label(&r.origin).to_string(),
@@ -1792,4 +1824,44 @@ fn admission_alerts(
     }
     alerts.dedup();
     alerts
+}
+
+/// An establishment where the professional may run admissions, with its active units.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AdmissionPlace {
+    #[schema(value_type = String)]
+    pub etablissement_id: EtablissementId,
+    pub name: String,
+    /// `(unit id, name)`
+    #[schema(value_type = Vec<Object>)]
+    pub unites: Vec<(UniteId, String)>,
+}
+
+impl App {
+    /// The establishments (and their units) where `ctx` may record requests and admissions.
+    pub async fn admission_places(&self, ctx: &Ctx) -> AppResult<Vec<AdmissionPlace>> {
+        let etabs = orgs::list_etablissements(&self.db, ctx.org()).await?;
+        let unites = orgs::list_unites(&self.db, ctx.org()).await?;
+        Ok(etabs
+            .into_iter()
+            .filter(|e| e.active)
+            .filter(|e| {
+                let res = Resource::Etablissement {
+                    organisation: ctx.organisation(),
+                    etablissement: EtablissementId::from_uuid(e.id),
+                };
+                self.authorize(ctx, Action::ViewEstablishmentActivity, &res)
+                    .is_ok()
+            })
+            .map(|e| AdmissionPlace {
+                etablissement_id: EtablissementId::from_uuid(e.id),
+                unites: unites
+                    .iter()
+                    .filter(|u| u.etablissement_id == e.id && u.active)
+                    .map(|u| (UniteId::from_uuid(u.id), u.name.clone()))
+                    .collect(),
+                name: e.name,
+            })
+            .collect())
+    }
 }

@@ -43,25 +43,31 @@ pub struct RawConsent {
     pub document_ref: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ConsentView {
+    #[schema(value_type = String, format = Uuid)]
     pub id: ConsentementId,
+    #[schema(value_type = String, example = "donne")]
     pub decision: ConsentDecision,
     pub signatory: String,
+    #[schema(value_type = String, format = Date)]
     pub decided_on: Date,
+    #[schema(value_type = Option<String>, format = Date)]
     pub expires_on: Option<Date>,
     pub scope: Option<String>,
     pub partners: Vec<String>,
     pub document_ref: Option<String>,
+    #[schema(value_type = String, format = DateTime)]
     pub recorded_at: jiff::Timestamp,
     pub recorded_by: String,
 }
 
 /// The state of one purpose for one person.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PurposeState {
     pub purpose: String,
     pub label: String,
+    #[schema(value_type = Object)]
     pub answer: ConsentAnswer<ConsentView>,
     pub answer_label: &'static str,
     /// Given and expiring within 30 days.

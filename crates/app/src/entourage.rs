@@ -109,8 +109,9 @@ pub struct RawLien {
     pub version: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProcheView {
+    #[schema(value_type = String, format = Uuid)]
     pub id: ProcheId,
     pub relation: String,
     pub relation_label: String,
@@ -124,20 +125,28 @@ pub struct ProcheView {
     pub personne_confiance: bool,
     pub personne_a_prevenir: bool,
     pub autorite_parentale: bool,
+    /// For a professional mandataire: their organisation in the directory.
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub partenaire_id: Option<PartenaireId>,
     pub notes: Option<String>,
     pub active: bool,
     pub version: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MesureView {
+    #[schema(value_type = String, format = Uuid)]
     pub id: MesureId,
+    #[schema(value_type = String, example = "tutelle")]
     pub kind: MeasureKind,
     pub kind_label: &'static str,
     pub implication: &'static str,
+    #[schema(value_type = String, format = Date)]
     pub start: Date,
+    #[schema(value_type = Option<String>, format = Date)]
     pub end: Option<Date>,
     pub in_force: bool,
+    #[schema(value_type = String, format = Uuid)]
     pub representative_id: ProcheId,
     pub representative_name: String,
     pub judgment_ref: Option<String>,
@@ -145,31 +154,36 @@ pub struct MesureView {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LienView {
     pub id: Uuid,
+    #[schema(value_type = String, format = Uuid)]
     pub partenaire_id: PartenaireId,
     pub partenaire_name: String,
     pub partenaire_kind: String,
     pub phone: Option<String>,
     pub role: String,
     pub role_label: String,
+    #[schema(value_type = Option<String>, format = Date)]
     pub start: Option<Date>,
+    #[schema(value_type = Option<String>, format = Date)]
     pub end: Option<Date>,
     pub notes: Option<String>,
     pub version: i64,
 }
 
 /// Who may sign for the person today, with names.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SigningView {
     pub person: bool,
+    #[schema(value_type = Vec<Vec<String>>)]
     pub representatives: Vec<(ProcheId, String)>,
+    #[schema(value_type = Vec<Vec<String>>)]
     pub assistants: Vec<(ProcheId, String)>,
     pub explanation: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EntourageFile {
     pub proches: Vec<ProcheView>,
     pub mesures: Vec<MesureView>,
@@ -644,6 +658,7 @@ impl App {
                 personne_confiance: p.personne_confiance,
                 personne_a_prevenir: p.personne_a_prevenir,
                 autorite_parentale: p.autorite_parentale,
+                partenaire_id: p.partenaire_id.map(PartenaireId::from_uuid),
                 notes: p.notes.clone(),
                 active: p.active,
                 version: p.version,

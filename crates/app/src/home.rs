@@ -24,14 +24,15 @@ use crate::usager::scope_filter;
 use crate::{App, AppResult, Ctx};
 
 /// One line of the board: a person and what is to be done.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BoardItem {
+    #[schema(value_type = String, format = Uuid)]
     pub usager_id: UsagerId,
     pub usager_name: String,
     pub text: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct HomeBoard {
     pub upcoming_admissions: Vec<BoardItem>,
     pub requests_to_admit: Vec<BoardItem>,

@@ -23,6 +23,7 @@ pub mod demo;
 pub mod entourage;
 pub mod home;
 pub mod partner;
+pub mod records;
 pub mod structure;
 pub mod testing;
 pub mod usager;
@@ -168,7 +169,8 @@ impl App {
         self.ids.new_uuid()
     }
 
-    pub(crate) fn today(&self) -> jiff::civil::Date {
+    /// Today in Europe/Paris by the application clock (pages default their periods to it).
+    pub fn today(&self) -> jiff::civil::Date {
         parcours_domain::clock::today_in_paris(self.clock.now())
     }
 

@@ -12,12 +12,14 @@ use serde_json::json;
 use crate::audit::AuditAction;
 use crate::{App, AppError, AppResult, Ctx};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PartnerView {
+    #[schema(value_type = String, format = Uuid)]
     pub id: PartenaireId,
     pub kind: String,
     pub kind_label: String,
     pub resource: bool,
+    #[schema(value_type = Object)]
     pub partner: Partner,
     pub active: bool,
     pub version: i64,

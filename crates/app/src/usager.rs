@@ -128,7 +128,7 @@ pub struct UsagerPage {
     pub next: Option<String>,
 }
 
-fn micros_to_ts(m: i64) -> jiff::Timestamp {
+pub(crate) fn micros_to_ts(m: i64) -> jiff::Timestamp {
     jiff::Timestamp::from_microsecond(m).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
 }
 
@@ -655,7 +655,7 @@ impl App {
         })
     }
 
-    async fn user_names(&self, ctx: &Ctx) -> AppResult<HashMap<Uuid, String>> {
+    pub(crate) async fn user_names(&self, ctx: &Ctx) -> AppResult<HashMap<Uuid, String>> {
         Ok(parcours_store::account::list_users(&self.db, ctx.org())
             .await?
             .into_iter()

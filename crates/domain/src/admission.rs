@@ -12,6 +12,7 @@ use crate::error::{FieldError, FieldErrors};
 
 /// Where a request stands on the waiting list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RequestStatus {
     Recue,
     EnEtude,
@@ -167,6 +168,7 @@ pub fn priority_label(p: i64) -> &'static str {
 
 /// Where a séjour stands; derived from its dates when they are recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SejourStatus {
     Prevu,
     EnCours,

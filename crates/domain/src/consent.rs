@@ -9,6 +9,7 @@ use crate::entourage::SigningRule;
 use crate::error::FieldError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ConsentDecision {
     Donne,
     Refuse,
@@ -60,6 +61,7 @@ pub struct ConsentEvent<P, R> {
 
 /// The answer to "may this be done now?".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ConsentAnswer<R> {
     /// Yes, on this consent.
     Yes(R),

@@ -54,6 +54,7 @@ pub enum Regime {
 
 /// Legal protection measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum MeasureKind {
     SauvegardeJustice,
     CuratelleSimple,

@@ -140,7 +140,7 @@ async fn login_opens_a_cookie_session_and_logout_ends_it(t: TestApp) {
         .await
         .unwrap();
     assert_eq!(home.status(), StatusCode::OK);
-    assert!(home.text().await.unwrap().contains("<h1>Mes usagers</h1>"));
+    assert!(home.text().await.unwrap().contains("<h1>Accueil</h1>"));
     let out = t
         .http
         .post(t.url("/deconnexion"))
@@ -577,6 +577,403 @@ async fn record_pages_show_the_identity_banner_and_histories(t: TestApp) {
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Admission, entourage, partners and consents through the pages
+
+impl TestApp {
+    /// Posts a form with a session cookie; returns the status, the `Location` and the body.
+    async fn post_form(
+        &self,
+        cookie: &str,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, String, String) {
+        let resp = self
+            .http
+            .post(self.url(path))
+            .header("cookie", cookie)
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        let location = resp
+            .headers()
+            .get(LOCATION)
+            .map(|l| l.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        (status, location, resp.text().await.unwrap())
+    }
+
+    async fn page(&self, cookie: &str, path: &str) -> (StatusCode, String) {
+        let resp = self
+            .http
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        (resp.status(), resp.text().await.unwrap())
+    }
+
+    async fn ditep_person(&self, name: &str, birth: &str) -> parcours_app::domain::ids::UsagerId {
+        let dir = self.fx.ctx("direction").await;
+        let mut raw = identity(name, "Léo", None);
+        raw.birth_date = birth.into();
+        self.fx
+            .app
+            .create_usager(
+                &dir,
+                &parcours_app::usager::NewUsager {
+                    identity: raw,
+                    placement: self.fx.ditep.to_string(),
+                    local_id: String::new(),
+                    confirm_not_duplicate: false,
+                },
+            )
+            .await
+            .unwrap()
+    }
+}
+
+async fn request_version(t: &TestApp, u: parcours_app::domain::ids::UsagerId) -> (String, String) {
+    let rows = parcours_store::records::AdmissionRequestRow::list_by(
+        &t.fx.app.db,
+        t.fx.org.as_uuid(),
+        "usager_id",
+        u.as_uuid(),
+        "id",
+    )
+    .await
+    .unwrap();
+    let r = rows.last().unwrap();
+    (r.id.to_string(), r.version.to_string())
+}
+
+async fn the_admission_pages_take_a_request_to_a_two_modality_admission(t: TestApp) {
+    let cookie = t.web_login("direction").await;
+    let u = t.ditep_person("Moreau", "2012-05-06").await;
+    let base = format!("/usagers/{u}");
+    let (status, body) = t.page(&cookie, &format!("{base}/demandes/nouvelle")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Attentes de la personne"));
+    // A request without its date is refused with a French message, nothing written.
+    let ditep = t.fx.ditep.to_string();
+    let (status, _, body) = t
+        .post_form(
+            &cookie,
+            &format!("{base}/demandes/nouvelle"),
+            &[
+                ("etablissement_id", &ditep),
+                ("modalite", "internat"),
+                ("origin", "mdph"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("Le formulaire contient des erreurs"),
+        "{body}"
+    );
+    let none = parcours_store::records::AdmissionRequestRow::list_by(
+        &t.fx.app.db,
+        t.fx.org.as_uuid(),
+        "usager_id",
+        u.as_uuid(),
+        "id",
+    )
+    .await
+    .unwrap();
+    assert!(none.is_empty());
+    let (status, location, _) = t
+        .post_form(
+            &cookie,
+            &format!("{base}/demandes/nouvelle"),
+            &[
+                ("etablissement_id", &ditep),
+                ("modalite", "internat"),
+                ("origin", "mdph"),
+                ("received_on", "2026-10-01"),
+                ("priority", "2"),
+                ("expectations", "Je veux aller à l'école avec mes copains."),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, format!("{base}/admission?ok=demande"));
+    for next in ["en_etude", "acceptee"] {
+        let (rid, version) = request_version(&t, u).await;
+        let (status, _, body) = t
+            .post_form(
+                &cookie,
+                &format!("{base}/demandes/{rid}/statut"),
+                &[("status", next), ("version", &version)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{next}: {body}");
+    }
+    let (rid, _) = request_version(&t, u).await;
+    let (status, body) = t
+        .page(&cookie, &format!("{base}/demandes/{rid}/admission"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Deuxième modalité"));
+    let (internat, sessad) = (t.fx.internat.to_string(), t.fx.sessad.to_string());
+    let (status, location, body) = t
+        .post_form(
+            &cookie,
+            &format!("{base}/demandes/{rid}/admission"),
+            &[
+                ("unite_1", &internat),
+                ("modalite_1", "internat"),
+                ("unite_2", &sessad),
+                ("modalite_2", "ambulatoire"),
+                ("planned_entry", "2026-11-23"),
+                ("entry_mode", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(location, format!("{base}/admission?ok=admission"));
+    let (_, body) = t.page(&cookie, &format!("{base}/admission")).await;
+    assert!(body.contains("Internat") && body.contains("Ambulatoire / SESSAD en milieu ordinaire"));
+    assert!(body.contains("Admise"));
+    // An exit before the entry: a clear refusal, the séjour unchanged.
+    let sejours = parcours_store::records::SejourRow::list_by(
+        &t.fx.app.db,
+        t.fx.org.as_uuid(),
+        "usager_id",
+        u.as_uuid(),
+        "id",
+    )
+    .await
+    .unwrap();
+    assert_eq!(sejours.len(), 2);
+    let s = &sejours[0];
+    let (status, _, body) = t
+        .post_form(
+            &cookie,
+            &format!("{base}/sejours/{}", s.id),
+            &[
+                ("entry_date", ""),
+                ("planned_exit", "2026-11-01"),
+                ("version", &s.version.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("aria-invalid=\"true\""), "{body}");
+    let after = parcours_store::records::SejourRow::get(&t.fx.app.db, t.fx.org.as_uuid(), s.id)
+        .await
+        .unwrap();
+    assert_eq!(after.version, s.version);
+    // The history of the record shows the request's versions.
+    let (status, body) = t.page(&cookie, &format!("{base}/historique-dossier")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("Demande d&#39;admission — version 3"),
+        "{body}"
+    );
+    // The educator of the internat now sees the person; the EHPAD's waiting list stays closed.
+    let educ = t.web_login("educ.internat").await;
+    let (status, _) = t.page(&educ, &format!("{base}/admission")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = t
+        .page(
+            &educ,
+            &format!("/etablissements/{}/liste-attente", t.fx.ehpad),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.contains("Accès refusé"));
+}
+
+async fn the_consent_page_enforces_who_may_sign(t: TestApp) {
+    let cookie = t.web_login("direction").await;
+    let u = t.ditep_person("Petit", "1990-02-03").await;
+    let base = format!("/usagers/{u}");
+    let (status, _, body) = t
+        .post_form(
+            &cookie,
+            &format!("{base}/proches/nouveau"),
+            &[
+                ("relation", "mere"),
+                ("last_name", "Petit"),
+                ("first_name", "Anne"),
+                ("personne_a_prevenir", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let (_, body) = t.page(&cookie, &format!("{base}/entourage")).await;
+    assert!(body.contains("Anne Petit") && body.contains("Personne à prévenir"));
+    let proche = parcours_store::records::ProcheRow::list_by(
+        &t.fx.app.db,
+        t.fx.org.as_uuid(),
+        "usager_id",
+        u.as_uuid(),
+        "id",
+    )
+    .await
+    .unwrap()[0]
+        .id
+        .to_string();
+    // A measure ending before it starts is refused.
+    let (status, _, _) = t
+        .post_form(
+            &cookie,
+            &format!("{base}/mesures/nouvelle"),
+            &[
+                ("kind", "tutelle"),
+                ("start_date", "2026-01-01"),
+                ("end_date", "2025-01-01"),
+                ("representative_id", &proche),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _, body) = t
+        .post_form(
+            &cookie,
+            &format!("{base}/mesures/nouvelle"),
+            &[
+                ("kind", "tutelle"),
+                ("start_date", "2024-01-01"),
+                ("end_date", "2029-01-01"),
+                ("representative_id", &proche),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    // Under tutelle the person cannot sign alone; the tutor can.
+    let consent = |who: &'static str, decision: &'static str| {
+        vec![
+            ("purpose", "droit_image"),
+            ("decision", decision),
+            ("signatory", who),
+            ("decided_on", "2026-11-20"),
+        ]
+    };
+    let (status, _, body) = t
+        .post_form(
+            &cookie,
+            &format!("{base}/consentements"),
+            &consent("usager", "donne"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("ne peut pas signer seule"), "{body}");
+    let mut by_tutor = consent("usager", "donne");
+    by_tutor[2].1 = Box::leak(proche.clone().into_boxed_str());
+    let (status, _, body) = t
+        .post_form(&cookie, &format!("{base}/consentements"), &by_tutor)
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let (_, body) = t.page(&cookie, &format!("{base}/consentements")).await;
+    assert!(body.contains("consent-yes"), "{body}");
+    by_tutor[1].1 = "retire";
+    let (status, _, _) = t
+        .post_form(&cookie, &format!("{base}/consentements"), &by_tutor)
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, body) = t.page(&cookie, &format!("{base}/consentements")).await;
+    assert!(
+        body.contains("consent-withdrawn") && body.contains("2 décision(s)"),
+        "{body}"
+    );
+}
+
+async fn the_partner_directory_searches_and_refuses_bad_input(t: TestApp) {
+    let cookie = t.web_login("direction").await;
+    let (status, _, body) = t
+        .post_form(
+            &cookie,
+            "/partenaires",
+            &[("kind", "medecin"), ("name", "Dr Durand"), ("rpps", "12")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("RPPS"), "{body}");
+    let (status, location, body) = t
+        .post_form(
+            &cookie,
+            "/partenaires",
+            &[
+                ("kind", "medecin"),
+                ("name", "Dr Élise Durand"),
+                ("phone", "04 72 00 00 00"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert!(location.starts_with("/partenaires/"));
+    let (status, body) = t.page(&cookie, "/partenaires?q=elise").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Dr Élise Durand") && body.contains("<h1>"));
+    let fragment = t
+        .http
+        .get(t.url("/partenaires?q=dur"))
+        .header("cookie", &cookie)
+        .header("hx-request", "true")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(fragment.contains("Dr Élise Durand") && !fragment.contains("<h1>"));
+}
+
+async fn waiting_list_and_occupancy_pages(t: TestApp) {
+    let cookie = t.web_login("direction").await;
+    let u = t.ditep_person("Garcia", "2011-07-08").await;
+    let dir = t.fx.ctx("direction").await;
+    t.fx.app
+        .create_request(
+            &dir,
+            u,
+            &parcours_app::admission::RawRequest {
+                etablissement_id: t.fx.ditep.to_string(),
+                modalite: "semi_internat".into(),
+                origin: "famille".into(),
+                received_on: "2026-09-15".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let (status, body) = t
+        .page(
+            &cookie,
+            &format!("/etablissements/{}/liste-attente", t.fx.ditep),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("GARCIA Léo") && body.contains("Semi-internat"),
+        "{body}"
+    );
+    let (status, body) = t
+        .page(
+            &cookie,
+            &format!("/etablissements/{}/occupation", t.fx.ditep),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("places occupées"));
+    let (status, body) = t
+        .page(
+            &cookie,
+            &format!("/etablissements/{}/occupation?date=hier", t.fx.ditep),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Le formulaire contient des erreurs"));
+    let (status, body) = t.page(&cookie, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("À faire dans mes unités"));
+}
+
 both!(
     pages_carry_security_headers,
     login_opens_a_cookie_session_and_logout_ends_it,
@@ -589,4 +986,8 @@ both!(
     a_disabled_account_gets_a_clear_refusal,
     the_openapi_document_describes_the_api,
     record_pages_show_the_identity_banner_and_histories,
+    the_admission_pages_take_a_request_to_a_two_modality_admission,
+    the_consent_page_enforces_who_may_sign,
+    the_partner_directory_searches_and_refuses_bad_input,
+    waiting_list_and_occupancy_pages,
 );

@@ -20,6 +20,9 @@ use utoipa::OpenApi;
 use crate::AppState;
 
 pub mod admin;
+pub mod admission;
+pub mod entourage;
+pub mod partner;
 pub mod session;
 pub mod usager;
 
@@ -29,6 +32,9 @@ pub fn router() -> Router<AppState> {
         .merge(session::router())
         .merge(usager::router())
         .merge(admin::router())
+        .merge(admission::router())
+        .merge(entourage::router())
+        .merge(partner::router())
 }
 
 #[derive(OpenApi)]
@@ -41,6 +47,14 @@ pub fn router() -> Router<AppState> {
         admin::update_organisation,
         admin::list_structures, admin::create_etablissement, admin::update_etablissement,
         admin::create_unite, admin::update_unite, admin::list_accounts, admin::create_account, admin::update_account,
+        admission::create_request, admission::admission_file, admission::change_request_status, admission::admit,
+        admission::update_sejour, admission::cancel_sejour, admission::change_modality,
+        admission::create_contrat, admission::update_contrat, admission::create_decision, admission::update_decision,
+        admission::waiting_list, admission::occupancy, admission::set_modality_capacity, admission::home_board,
+        entourage::entourage_file, entourage::create_proche, entourage::update_proche,
+        entourage::create_mesure, entourage::update_mesure, entourage::create_lien, entourage::update_lien,
+        entourage::consents, entourage::record_consent, entourage::may,
+        partner::search_partners, partner::get_partner, partner::create_partner, partner::update_partner,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)

@@ -6,7 +6,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use axum_extra::extract::Form as MultiForm;
 use parcours_app::account::{AccountInput, AccountView, AssignmentView};
 use parcours_app::domain::authz::{Action, Decision, Resource, decide};
 use parcours_app::domain::ids::{EtablissementId, UniteId, UserId};
@@ -16,7 +15,7 @@ use parcours_app::structure::{EtablissementInput, OrganisationInput, Structures,
 use parcours_app::{AppError, Ctx};
 use serde::Deserialize;
 
-use super::{Errors, Form, HtmlError, HtmlResult, Layout, render, render_status};
+use super::{Choice, Errors, Form, HtmlError, HtmlResult, Layout, render, render_status};
 use crate::AppState;
 use crate::auth::CurrentUser;
 
@@ -36,11 +35,6 @@ pub fn router() -> Router<AppState> {
             "/admin/comptes/{id}",
             get(account_form).post(update_account),
         )
-}
-
-struct Choice {
-    value: String,
-    label: String,
 }
 
 fn category_choices() -> Vec<Choice> {
@@ -518,7 +512,7 @@ async fn account_form(
 async fn create_account(
     State(state): State<AppState>,
     CurrentUser(ctx): CurrentUser,
-    MultiForm(form): MultiForm<AccountForm>,
+    Form(form): Form<AccountForm>,
 ) -> HtmlResult {
     match state.app.create_account(&ctx, &form.input(true)).await {
         Ok(_) => Ok(Redirect::to("/admin/comptes").into_response()),
@@ -540,7 +534,7 @@ async fn update_account(
     State(state): State<AppState>,
     CurrentUser(ctx): CurrentUser,
     Path(id): Path<UserId>,
-    MultiForm(form): MultiForm<AccountForm>,
+    Form(form): Form<AccountForm>,
 ) -> HtmlResult {
     match state.app.update_account(&ctx, id, &form.input(false)).await {
         Ok(()) => Ok(Redirect::to("/admin/comptes").into_response()),

@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -15,6 +14,9 @@ use serde::de::DeserializeOwned;
 use crate::AppState;
 
 pub mod admin;
+pub mod admission;
+pub mod entourage;
+pub mod partner;
 pub mod session;
 pub mod usager;
 
@@ -22,7 +24,38 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(session::router())
         .merge(usager::router())
+        .merge(admission::router())
+        .merge(entourage::router())
+        .merge(partner::router())
         .merge(admin::router())
+}
+
+/// One option of a `<select>`.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+impl Choice {
+    pub fn new(value: impl Into<String>, label: impl Into<String>) -> Choice {
+        Choice {
+            value: value.into(),
+            label: label.into(),
+        }
+    }
+
+    /// The options of a `(code, label)` table.
+    pub fn table(t: &[(&str, &str)]) -> Vec<Choice> {
+        t.iter().map(|(c, l)| Choice::new(*c, *l)).collect()
+    }
+
+    /// The options of a versioned code list of `data/`.
+    pub fn codes(list: &parcours_app::domain::codelist::CodeList) -> Vec<Choice> {
+        list.codes
+            .iter()
+            .map(|c| Choice::new(c.code.clone(), c.label.clone()))
+            .collect()
+    }
 }
 
 /// What every page's frame needs: who is logged in and which sections they may open.
@@ -32,6 +65,8 @@ pub struct Layout {
     pub can_list_usagers: bool,
     pub can_create_usager: bool,
     pub can_admin: bool,
+    pub can_view_partners: bool,
+    pub can_view_activity: bool,
     pub css: String,
     pub js: String,
     pub htmx: String,
@@ -51,6 +86,11 @@ impl Layout {
                 Action::CreateUsager,
             ),
             can_admin: allowed(Action::ManageStructures) || allowed(Action::ViewStructures),
+            can_view_partners: allowed(Action::ViewPartners),
+            can_view_activity: parcours_app::domain::authz::role_allows(
+                ctx.actor.role,
+                Action::ViewEstablishmentActivity,
+            ),
             ..Layout::anonymous()
         }
     }
@@ -62,6 +102,8 @@ impl Layout {
             can_list_usagers: false,
             can_create_usager: false,
             can_admin: false,
+            can_view_partners: false,
+            can_view_activity: false,
             css: crate::assets::url("app.css"),
             js: crate::assets::url("app.js"),
             htmx: crate::assets::url("htmx.min.js"),
@@ -172,30 +214,47 @@ impl IntoResponse for HtmlError {
 
 pub type HtmlResult = Result<Response, HtmlError>;
 
-/// `axum::Form` whose rejections (oversized, malformed) become a French error page.
+/// A posted form (repeated fields, such as several checkboxes of one name, become a `Vec`) whose
+/// rejections (oversized, malformed) become a French error page.
 pub struct Form<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Form::<T>::from_request(req, state).await {
-            Ok(axum::Form(v)) => Ok(Form(v)),
+        match axum_extra::extract::Form::<T>::from_request(req, state).await {
+            Ok(axum_extra::extract::Form(v)) => Ok(Form(v)),
             Err(rejection) => {
-                let (status, message) = match &rejection {
-                    FormRejection::BytesRejection(_) => (
+                let (status, message) = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    (
                         StatusCode::PAYLOAD_TOO_LARGE,
                         "La requête est trop volumineuse.",
-                    ),
-                    _ => (
+                    )
+                } else {
+                    (
                         StatusCode::BAD_REQUEST,
                         "Le formulaire envoyé est incomplet ou mal formé.",
-                    ),
+                    )
                 };
                 Err((status, Html(error_page(message))).into_response())
             }
         }
     }
+}
+
+/// An HTML checkbox: present when ticked.
+pub fn ticked(v: &Option<String>) -> bool {
+    v.is_some()
+}
+
+/// The checkbox value of a boolean, for re-filling a form.
+pub fn tick(b: bool) -> Option<String> {
+    b.then(|| "on".to_string())
+}
+
+/// Optional date for display (`—` when absent).
+pub fn opt_date_fr(d: &Option<jiff::civil::Date>) -> String {
+    d.as_ref().map(date_fr).unwrap_or_else(|| "—".to_string())
 }
 
 /// Error messages of a form, looked up by field name in templates.

@@ -18,7 +18,8 @@ use parcours_app::{AppError, Ctx};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Errors, Form, HtmlError, HtmlResult, Layout, date_fr, datetime_fr, render, render_status,
+    Choice, Errors, Form, HtmlError, HtmlResult, Layout, date_fr, datetime_fr, render,
+    render_status,
 };
 use crate::AppState;
 use crate::auth::{CurrentUser, HxRequest};
@@ -51,7 +52,7 @@ pub struct Banner {
 }
 
 impl Banner {
-    fn of(r: &UsagerRecord) -> Banner {
+    pub fn of(r: &UsagerRecord) -> Banner {
         let raw = r.identity.to_raw();
         let mut attributes = Vec::new();
         if r.attributes.douteuse {
@@ -122,6 +123,7 @@ fn rows(items: Vec<UsagerListItem>) -> Vec<Row> {
 #[template(path = "home.html")]
 struct HomePage {
     layout: Layout,
+    board: parcours_app::home::HomeBoard,
     rows: Vec<Row>,
     next: Option<String>,
 }
@@ -138,8 +140,10 @@ async fn home(
     }
     let after = (!q.apres.is_empty()).then_some(q.apres.as_str());
     let page = state.app.search_usagers(&ctx, "", after, 50).await?;
+    let board = state.app.home_board(&ctx).await?;
     Ok(render(&HomePage {
         layout,
+        board,
         rows: rows(page.items),
         next: page.next,
     }))
@@ -280,11 +284,6 @@ impl IdentityForm {
             ..IdentityForm::default()
         }
     }
-}
-
-struct Choice {
-    value: String,
-    label: String,
 }
 
 fn sex_choices() -> Vec<Choice> {

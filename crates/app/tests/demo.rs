@@ -1,0 +1,252 @@
+//! The demonstration organisation (`parcours serve --demo`), loaded through the use cases, on SQLite
+//! and PostgreSQL: it loads once, quickly, and shows what the application is for.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use parcours_app::auth::SessionKind;
+use parcours_app::demo::DEMO_PASSWORD;
+use parcours_app::domain::admission::{RequestStatus, SejourStatus};
+use parcours_app::domain::clock::{ManualClock, SeededIds};
+use parcours_app::domain::consent::ConsentAnswer;
+use parcours_app::domain::ids::{EtablissementId, UsagerId};
+use parcours_app::{App, AppConfig};
+use parcours_store::Db;
+use parcours_store::records::{MesureRow, SejourRow};
+
+async fn loads_a_living_organisation(db: Db, now: &str) {
+    let app = App::new(
+        db,
+        Arc::new(ManualClock::new(now.parse().unwrap())),
+        Arc::new(SeededIds::new(2026)),
+        AppConfig::default(),
+    );
+    let started = std::time::Instant::now();
+    assert!(app.load_demo().await.unwrap());
+    let took = started.elapsed();
+    eprintln!("demo loaded in {took:?}");
+    // Idempotent: a second call changes nothing.
+    assert!(!app.load_demo().await.unwrap());
+
+    let ctx = app
+        .login(
+            "direction",
+            DEMO_PASSWORD,
+            "192.0.2.1",
+            "test",
+            SessionKind::Web,
+        )
+        .await
+        .unwrap()
+        .ctx;
+    let org = ctx.org();
+    let etabs = parcours_store::organisation::list_etablissements(&app.db, org)
+        .await
+        .unwrap();
+    assert_eq!(etabs.len(), 2);
+
+    // Both waiting lists hold open requests at several stages.
+    let mut statuses = Vec::new();
+    for e in &etabs {
+        let list = app
+            .waiting_list(&ctx, EtablissementId::from_uuid(e.id))
+            .await
+            .unwrap();
+        assert!(list.len() >= 3, "{}: {} open requests", e.name, list.len());
+        assert!(list.iter().all(|r| r.status.is_open()));
+        statuses.extend(list.iter().map(|r| r.status));
+    }
+    for s in [
+        RequestStatus::Recue,
+        RequestStatus::EnEtude,
+        RequestStatus::VisitePlanifiee,
+        RequestStatus::Acceptee,
+        RequestStatus::EnAttenteDePlace,
+    ] {
+        assert!(statuses.contains(&s), "no request {s:?} on the lists");
+    }
+
+    // Séjours: a person with two concurrent open séjours, one planned entry, one change of modality.
+    let sejours = SejourRow::select_where(&app.db, org, "1 = 1", &[], "usager_id, id", 10_000)
+        .await
+        .unwrap();
+    let mut open: HashMap<uuid::Uuid, usize> = HashMap::new();
+    for s in sejours.iter().filter(|s| s.status == "en_cours") {
+        *open.entry(s.usager_id).or_default() += 1;
+    }
+    let (two, _) = open
+        .iter()
+        .find(|(_, n)| **n >= 2)
+        .expect("someone with two open séjours");
+    let file = app
+        .admission_file(&ctx, UsagerId::from_uuid(*two))
+        .await
+        .unwrap();
+    let current: Vec<_> = file
+        .sejours
+        .iter()
+        .filter(|s| s.status == SejourStatus::EnCours)
+        .collect();
+    assert!(current.len() >= 2 && current[0].modalite != current[1].modalite);
+    assert!(sejours.iter().any(|s| s.status == "prevu"));
+    assert!(sejours.iter().any(|s| s.previous_id.is_some()));
+
+    // Decisions and contracts: alerts that show on the board whenever the demo is loaded.
+    let mut ending_soon = false;
+    let mut creton = false;
+    let mut alerts = Vec::new();
+    let mut persons: Vec<uuid::Uuid> = sejours.iter().map(|s| s.usager_id).collect();
+    persons.dedup();
+    for u in &persons {
+        let file = app
+            .admission_file(&ctx, UsagerId::from_uuid(*u))
+            .await
+            .unwrap();
+        ending_soon |= file
+            .decisions
+            .iter()
+            .any(|d| d.ending_soon && d.valid_today);
+        creton |= file.decisions.iter().any(|d| d.creton && d.valid_today);
+        alerts.extend(file.alerts);
+    }
+    assert!(ending_soon, "a decision ending within six months");
+    assert!(creton, "an amendement Creton");
+    for expected in [
+        "prend fin le",
+        "sans décision d'orientation CDAPH valide",
+        "non signé plus d'un mois après l'entrée",
+    ] {
+        assert!(
+            alerts.iter().any(|a| a.contains(expected)),
+            "no alert « {expected} » in {alerts:?}"
+        );
+    }
+    let board = app.home_board(&ctx).await.unwrap();
+    assert!(!board.upcoming_admissions.is_empty());
+    assert!(!board.ending_sejours.is_empty());
+    assert!(!board.requests_to_admit.is_empty());
+    assert!(
+        board
+            .consents
+            .iter()
+            .any(|c| c.text.contains("expire bientôt"))
+    );
+
+    // A person under tutelle: the tutor (an UDAF mandataire) signed, and `may` says yes.
+    let tutelles = MesureRow::select_where(&app.db, org, "kind = 'tutelle'", &[], "id", 10)
+        .await
+        .unwrap();
+    let tutelle = tutelles.first().expect("a tutelle");
+    let person = UsagerId::from_uuid(tutelle.usager_id);
+    let entourage = app.entourage_file(&ctx, person).await.unwrap();
+    let tutor = entourage
+        .proches
+        .iter()
+        .find(|p| p.id.as_uuid() == tutelle.representative_id)
+        .unwrap();
+    assert_eq!(tutor.relation, "mandataire");
+    assert!(
+        entourage
+            .liens
+            .iter()
+            .any(|l| l.role == "mandataire" && l.partenaire_kind == "mandataire_judiciaire")
+    );
+    assert!(!entourage.signing.person);
+    let answer = app.may(&ctx, person, "dmp", None).await.unwrap();
+    assert!(
+        matches!(answer, ConsentAnswer::Yes(_)),
+        "{:?}",
+        answer.code()
+    );
+    assert_eq!(answer.basis().unwrap().signatory, tutor.name);
+    let rows = parcours_store::admission::consents(&app.db, org, person.as_uuid())
+        .await
+        .unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| r.signatory_id == Some(tutelle.representative_id))
+    );
+
+    // Other protections: curatelle renforcée and habilitation familiale.
+    for kind in [
+        "curatelle_renforcee",
+        "habilitation_familiale_representation",
+    ] {
+        let sql = if kind == "curatelle_renforcee" {
+            "kind = 'curatelle_renforcee'"
+        } else {
+            "kind = 'habilitation_familiale_representation'"
+        };
+        assert_eq!(
+            MesureRow::select_where(&app.db, org, sql, &[], "id", 10)
+                .await
+                .unwrap()
+                .len(),
+            1,
+            "{kind}"
+        );
+    }
+
+    // Consents: withdrawn, refused, expired, given by a parent for a minor; one person never asked.
+    let mut answers: Vec<&str> = Vec::new();
+    let mut withdrawn = Vec::new();
+    let mut never_asked = false;
+    let mut by_parent = false;
+    for u in &persons {
+        let u = UsagerId::from_uuid(*u);
+        let states = app.consents(&ctx, u).await.unwrap();
+        never_asked |= states.iter().all(|s| s.history.is_empty());
+        for s in &states {
+            answers.push(s.answer.code());
+            if matches!(s.answer, ConsentAnswer::Withdrawn(_)) {
+                withdrawn.push((u, s.purpose.clone()));
+            }
+        }
+        let entourage = app.entourage_file(&ctx, u).await.unwrap();
+        if entourage.proches.iter().any(|p| p.autorite_parentale) {
+            by_parent |= states.iter().any(|s| {
+                s.answer.allowed()
+                    && s.answer.basis().is_some_and(|b| {
+                        entourage
+                            .signing
+                            .representatives
+                            .iter()
+                            .any(|(_, name)| &b.signatory == name)
+                    })
+            });
+        }
+    }
+    for code in ["refused", "expired", "yes"] {
+        assert!(answers.contains(&code), "no consent {code}");
+    }
+    let (u, purpose) = withdrawn.first().expect("a withdrawn consent");
+    let answer = app.may(&ctx, *u, purpose, None).await.unwrap();
+    assert!(matches!(answer, ConsentAnswer::Withdrawn(_)));
+    assert_eq!(answer.basis().unwrap().decision.code(), "retire");
+    assert!(never_asked, "a person never asked");
+    assert!(by_parent, "a consent given by a parent for a minor");
+
+    // The directory: a doctor with an RPPS, an UDAF, territorial resources.
+    let partners = app.search_partners(&ctx, "", None).await.unwrap();
+    assert!(partners.len() >= 12);
+    assert!(
+        partners
+            .iter()
+            .any(|p| p.kind == "medecin" && p.partner.rpps.is_some())
+    );
+    assert!(partners.iter().any(|p| p.partner.name.contains("UDAF")));
+    assert!(partners.iter().filter(|p| p.resource).count() >= 2);
+}
+
+#[tokio::test]
+async fn demo_sqlite() {
+    let (db, _dir) = parcours_store::testing::sqlite().await.unwrap();
+    loads_a_living_organisation(db, "2026-11-22T09:00:00Z").await;
+}
+
+#[tokio::test]
+async fn demo_postgres() {
+    let db = parcours_store::testing::postgres("demo").await.unwrap();
+    loads_a_living_organisation(db, "2026-11-22T09:00:00Z").await;
+}
