@@ -1865,3 +1865,138 @@ impl App {
             .collect())
     }
 }
+
+/// One line of the capacity settings: a modality (`modalite:<code>`) or a unit (`unite:<id>`).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CapacityLine {
+    pub key: String,
+    pub label: String,
+    pub capacity: Option<i64>,
+}
+
+/// The authorised places of an establishment per modality and per unit (empty: not set).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CapacitySettings {
+    pub modalites: Vec<CapacityLine>,
+    pub unites: Vec<CapacityLine>,
+}
+
+impl App {
+    pub async fn capacity_settings(
+        &self,
+        ctx: &Ctx,
+        etab: EtablissementId,
+    ) -> AppResult<CapacitySettings> {
+        self.authorize(
+            ctx,
+            Action::ViewStructures,
+            &Resource::Organisation(ctx.organisation()),
+        )?;
+        orgs::get_etablissement(&self.db, ctx.org(), etab.as_uuid()).await?;
+        let caps = q::capacities(&self.db, ctx.org(), etab.as_uuid()).await?;
+        let unit_caps: HashMap<Uuid, Option<i64>> = q::unite_capacities(&self.db, ctx.org())
+            .await?
+            .into_iter()
+            .collect();
+        Ok(CapacitySettings {
+            modalites: codelist::modalites()
+                .codes
+                .iter()
+                .map(|c| CapacityLine {
+                    key: format!("modalite:{}", c.code),
+                    label: c.label.clone(),
+                    capacity: caps
+                        .iter()
+                        .find(|r| r.modalite == c.code)
+                        .map(|r| r.capacity),
+                })
+                .collect(),
+            unites: orgs::list_unites(&self.db, ctx.org())
+                .await?
+                .into_iter()
+                .filter(|u| u.etablissement_id == etab.as_uuid())
+                .map(|u| CapacityLine {
+                    key: format!("unite:{}", u.id),
+                    capacity: unit_caps.get(&u.id).copied().flatten(),
+                    label: u.name,
+                })
+                .collect(),
+        })
+    }
+
+    /// Sets the places of several modalities and units of one establishment at once, in one
+    /// transaction: every line is checked before anything is written.
+    pub async fn set_capacities(
+        &self,
+        ctx: &Ctx,
+        etab: EtablissementId,
+        lines: &[(String, String)],
+    ) -> AppResult<()> {
+        let current = self.capacity_settings(ctx, etab).await?;
+        self.authorize(
+            ctx,
+            Action::ManageStructures,
+            &Resource::Organisation(ctx.organisation()),
+        )?;
+        let mut errors = FieldErrors::default();
+        let mut modalites = Vec::new();
+        let mut unites = Vec::new();
+        for (key, value) in lines {
+            let Some(line) = current
+                .modalites
+                .iter()
+                .chain(current.unites.iter())
+                .find(|l| &l.key == key)
+            else {
+                errors.push("capacites", format!("Ligne inconnue : {key}."));
+                continue;
+            };
+            let capacity = match value.trim() {
+                "" => None,
+                v => match parcours_domain::structure::parse_capacity(v) {
+                    Ok(n) => Some(i64::from(n)),
+                    Err(e) => {
+                        errors.push("capacites", format!("{} : {}", line.label, e.message));
+                        continue;
+                    }
+                },
+            };
+            if capacity == line.capacity {
+                continue;
+            }
+            match key.split_once(':') {
+                Some(("modalite", code)) => modalites.push((code.to_string(), capacity)),
+                Some(("unite", id)) => unites.push((
+                    id.parse::<Uuid>()
+                        .map_err(|_| AppError::Internal(format!("unit key {id}")))?,
+                    capacity,
+                )),
+                _ => errors.push("capacites", format!("Ligne inconnue : {key}.")),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        if modalites.is_empty() && unites.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
+        for (code, capacity) in &modalites {
+            q::set_capacity(&mut tx, ctx.org(), etab.as_uuid(), code, *capacity).await?;
+        }
+        for (unite, capacity) in &unites {
+            q::set_unite_capacity(&mut tx, ctx.org(), *unite, *capacity).await?;
+        }
+        self.audit(
+            &mut tx,
+            ctx,
+            AuditAction::StructureChange,
+            None,
+            "capacite",
+            json!({"etablissement": etab, "modalites": modalites, "unites": unites}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -974,6 +974,58 @@ async fn waiting_list_and_occupancy_pages(t: TestApp) {
     assert!(body.contains("À faire dans mes unités"));
 }
 
+async fn the_administrator_sets_places_per_modality_and_unit_in_one_go(t: TestApp) {
+    let cookie = t.web_login("admin").await;
+    let path = format!("/admin/etablissements/{}/capacites", t.fx.ditep);
+    let (status, body) = t.page(&cookie, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Ambulatoire / SESSAD en milieu ordinaire"));
+    let unit_key = format!("unite:{}", t.fx.internat);
+    // One bad line: nothing at all is written.
+    let (status, _, body) = t
+        .post_form(
+            &cookie,
+            &path,
+            &[("modalite:internat", "12"), (&unit_key, "beaucoup")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("nombre de places"), "{body}");
+    let settings =
+        t.fx.app
+            .capacity_settings(&t.fx.ctx("admin").await, t.fx.ditep)
+            .await
+            .unwrap();
+    assert!(settings.modalites.iter().all(|l| l.capacity.is_none()));
+    let (status, _, _) = t
+        .post_form(
+            &cookie,
+            &path,
+            &[("modalite:internat", "12"), (&unit_key, "10")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let settings =
+        t.fx.app
+            .capacity_settings(&t.fx.ctx("admin").await, t.fx.ditep)
+            .await
+            .unwrap();
+    let internat = settings
+        .modalites
+        .iter()
+        .find(|l| l.key == "modalite:internat")
+        .unwrap();
+    assert_eq!(internat.capacity, Some(12));
+    let unit = settings.unites.iter().find(|l| l.key == unit_key).unwrap();
+    assert_eq!(unit.capacity, Some(10));
+    // A professional without administration rights cannot change them.
+    let educ = t.web_login("educ.internat").await;
+    let (status, _, _) = t
+        .post_form(&educ, &path, &[("modalite:internat", "99")])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
 both!(
     pages_carry_security_headers,
     login_opens_a_cookie_session_and_logout_ends_it,
@@ -990,4 +1042,5 @@ both!(
     the_consent_page_enforces_who_may_sign,
     the_partner_directory_searches_and_refuses_bad_input,
     waiting_list_and_occupancy_pages,
+    the_administrator_sets_places_per_modality_and_unit_in_one_go,
 );

@@ -28,6 +28,10 @@ pub fn router() -> Router<AppState> {
             "/admin/etablissements/{id}",
             get(etablissement_form).post(update_etablissement),
         )
+        .route(
+            "/admin/etablissements/{id}/capacites",
+            get(capacities_form).post(update_capacities),
+        )
         .route("/admin/unites", post(create_unite))
         .route("/admin/unites/{id}", post(update_unite))
         .route("/admin/comptes", get(accounts).post(create_account))
@@ -548,6 +552,78 @@ async fn update_account(
                 &account_page(&state, &ctx, Some(id), form, Errors(e)).await?,
             ))
         }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin_capacities.html")]
+struct CapacitiesPage {
+    layout: Layout,
+    id: EtablissementId,
+    name: String,
+    settings: parcours_app::admission::CapacitySettings,
+    errors: Errors,
+    can_manage: bool,
+}
+
+impl CapacitiesPage {
+    fn shown(&self, c: &Option<i64>) -> String {
+        c.map(|n| n.to_string()).unwrap_or_default()
+    }
+}
+
+async fn capacities_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: EtablissementId,
+    errors: Errors,
+) -> Result<CapacitiesPage, HtmlError> {
+    let settings = state.app.capacity_settings(ctx, id).await?;
+    let name = state
+        .app
+        .structures(ctx)
+        .await?
+        .etablissements
+        .into_iter()
+        .find(|e| e.id == id)
+        .map(|e| e.name)
+        .unwrap_or_default();
+    Ok(CapacitiesPage {
+        layout: Layout::for_ctx(ctx),
+        id,
+        name,
+        settings,
+        errors,
+        can_manage: can_manage(ctx),
+    })
+}
+
+async fn capacities_form(
+    State(state): State<AppState>,
+    CurrentUser(ctx): CurrentUser,
+    Path(id): Path<EtablissementId>,
+) -> HtmlResult {
+    Ok(render(
+        &capacities_page(&state, &ctx, id, Errors::none()).await?,
+    ))
+}
+
+/// Every line of the form is `modalite:<code>` or `unite:<id>` → places (empty: not set).
+async fn update_capacities(
+    State(state): State<AppState>,
+    CurrentUser(ctx): CurrentUser,
+    Path(id): Path<EtablissementId>,
+    Form(lines): Form<Vec<(String, String)>>,
+) -> HtmlResult {
+    match state.app.set_capacities(&ctx, id, &lines).await {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/admin/etablissements/{id}/capacites")).into_response())
+        }
+        Err(AppError::Validation(e)) => Ok(render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &capacities_page(&state, &ctx, id, Errors(e)).await?,
+        )),
         Err(e) => Err(e.into()),
     }
 }
