@@ -1625,7 +1625,7 @@ fn usual_consents(
         out.push(("dmp", on(-2000), "", vec![]));
         out.push((
             "sorties",
-            on(-300),
+            on(-(250 + i as i64 * 2)),
             "Sorties accompagnées et activités à l'extérieur.",
             vec![],
         ));
@@ -1640,7 +1640,7 @@ fn usual_consents(
         if i.is_multiple_of(4) {
             out.push((
                 "partage_partenaires",
-                on(-250),
+                on(-(200 + i as i64 * 2)),
                 "Continuité des soins avec le médecin traitant et le centre hospitalier.",
                 vec![doctor, "ch"],
             ));
@@ -1648,7 +1648,7 @@ fn usual_consents(
         if i.is_multiple_of(3) {
             out.push((
                 "acces_famille",
-                on(-600),
+                on(-(500 + i as i64 * 5)),
                 "Accès des enfants aux comptes rendus de synthèse.",
                 vec![],
             ));
@@ -1673,13 +1673,13 @@ fn usual_consents(
             partners.extend(school_of(p, today));
             out.push((
                 "partage_partenaires",
-                on(-120),
+                on(-(100 + i as i64)),
                 "Réunions de suivi de la scolarisation et coordination avec le CMP.",
                 partners,
             ));
         }
         if i.is_multiple_of(4) {
-            out.push(("dmp", on(-400), "", vec![]));
+            out.push(("dmp", on(-(300 + i as i64 * 3)), "", vec![]));
         }
     }
     out
@@ -1722,7 +1722,11 @@ fn signatories(p: &DemoPerson, circle: &Circle, on: Date) -> String {
         _ if is_minor(p.birth, on) && !parents.is_empty() => {
             format!("{} (autorité parentale)", parents.join(" et "))
         }
-        (_, Some(curator)) => format!("{}, assisté·e de {curator} (curateur)", p.name),
+        (_, Some(curator)) => format!(
+            "{}, {} de {curator} (curateur)",
+            p.name,
+            if p.female { "assistée" } else { "assisté" }
+        ),
         _ => p.name.clone(),
     };
     format!("{who} ; {staff}")
@@ -1847,11 +1851,14 @@ impl App {
             let kind = MeasureKind::parse(kind)?;
             match kind.regime() {
                 Regime::Representation => {
-                    circle.signer = Some((
-                        rep,
-                        name,
-                        format!("représentant légal, {}", kind.label_fr().to_lowercase()),
-                    ))
+                    let title = match kind {
+                        MeasureKind::Tutelle => "au titre de la tutelle",
+                        MeasureKind::MandatProtectionFuture => {
+                            "au titre du mandat de protection future"
+                        }
+                        _ => "au titre de l'habilitation familiale",
+                    };
+                    circle.signer = Some((rep, name, title.into()))
                 }
                 Regime::Assistance => circle.assistant = Some(name),
                 Regime::None => {}
@@ -1905,15 +1912,21 @@ impl App {
         }
         let signed = shift(entry, 10 + (p.index % 4) as i64 * 3);
         let unsigned = p.index == 5 || signed > today || (today - entry).get_days() < 15;
-        let (kind, label) = if p.in_ehpad() {
-            ("contrat_sejour", "Contrat de séjour")
+        let (kind, object) = if p.in_ehpad() {
+            let what = match modality {
+                "accueil_temporaire" => "hébergement temporaire",
+                "semi_internat" => "accueil de jour",
+                _ => "hébergement permanent",
+            };
+            ("contrat_sejour", format!("Contrat de séjour : {what}"))
         } else {
-            ("dipc", "DIPC")
+            let what = codelist::modalites().label(modality);
+            ("dipc", format!("DIPC : {}", what.to_lowercase()))
         };
         let raw = RawContrat {
             kind: kind.into(),
             parent_id: String::new(),
-            object: format!("{label} : {}", codelist::modalites().label(modality)),
+            object,
             handed_on: handed.to_string(),
             signed_on: if unsigned {
                 String::new()
