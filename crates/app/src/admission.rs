@@ -1417,7 +1417,7 @@ impl App {
         .await?;
         let mut sejours = Vec::new();
         for s in &sejour_rows {
-            sejours.push(sejour_view(&names, s, &contrat_rows, today)?);
+            sejours.push(sejour_view(&names, s, &sejour_rows, &contrat_rows, today)?);
         }
         let contrats = contrat_rows
             .iter()
@@ -1698,18 +1698,47 @@ fn period_fr(d: &SejourDates) -> String {
     }
 }
 
+/// Whether a séjour is covered by a signed contrat de séjour or DIPC: one recorded on it, or on another
+/// séjour of the same person in the same establishment running at the same time (one DIPC usually
+/// covers a multi-modality admission), or the contract of the séjour it continues after a change of
+/// modality.
+pub(crate) fn contract_signed(
+    s: &SejourRow,
+    sejours: &[SejourRow],
+    contrats: &[ContratRow],
+) -> bool {
+    if s.previous_id.is_some() {
+        return true;
+    }
+    let Ok(dates) = stored_dates(s) else {
+        return false;
+    };
+    contrats
+        .iter()
+        .filter(|c| c.kind != "avenant" && c.signed_on.is_some())
+        .any(|c| {
+            c.sejour_id == s.id
+                || sejours.iter().any(|o| {
+                    o.id == c.sejour_id
+                        && o.usager_id == s.usager_id
+                        && o.etablissement_id == s.etablissement_id
+                        && o.status != "annule"
+                        && stored_dates(o).is_ok_and(|od| od.overlaps(&dates))
+                })
+        })
+}
+
 fn sejour_view(
     names: &Names,
     s: &SejourRow,
+    sejours: &[SejourRow],
     contrats: &[ContratRow],
     today: Date,
 ) -> AppResult<SejourView> {
     let dates = stored_dates(s)?;
     let status =
         SejourStatus::parse(&s.status).ok_or_else(|| AppError::Internal(s.status.clone()))?;
-    let signed = contrats.iter().any(|c| c.sejour_id == s.id && c.kind != "avenant" && c.signed_on.is_some())
-        // A séjour opened by a change of modality keeps the contract of the séjour it continues.
-        || s.previous_id.is_some();
+    let signed = contract_signed(s, sejours, contrats);
     Ok(SejourView {
         id: SejourId::from_uuid(s.id),
         etablissement_id: EtablissementId::from_uuid(s.etablissement_id),
@@ -1808,7 +1837,9 @@ fn admission_alerts(
         if category
             .as_deref()
             .is_some_and(orientation::requires_orientation)
-            && !decisions.iter().any(|d| d.valid_today)
+            && !decisions
+                .iter()
+                .any(|d| d.valid_today && Some(&d.category_code) == category.as_ref())
         {
             alerts.push(format!(
                 "Séjour en {} sans décision d'orientation CDAPH valide.",

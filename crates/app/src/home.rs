@@ -18,7 +18,7 @@ use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::admission::{decision_view, parse_stored_date, stored_dates};
+use crate::admission::{contract_signed, decision_view, parse_stored_date, stored_dates};
 use crate::audit::AuditAction;
 use crate::usager::scope_filter;
 use crate::{App, AppResult, Ctx};
@@ -178,10 +178,7 @@ impl App {
                         format!("Sortie prévue le {} ({what})", date_fr(x)),
                     ));
                 }
-                let signed = s.previous_id.is_some()
-                    || contrats.iter().any(|c| {
-                        c.sejour_id == s.id && c.kind != "avenant" && c.signed_on.is_some()
-                    });
+                let signed = contract_signed(s, &sejours, &contrats);
                 if parcours_domain::admission::contract_overdue(d.entry, signed, today) {
                     board.contracts.push(item(
                         s.usager_id,
@@ -197,9 +194,10 @@ impl App {
                     .map(|e| e.category_code.as_str())
                     .unwrap_or("");
                 if orientation::requires_orientation(category) {
+                    // Only a decision towards this kind of establishment entitles the séjour.
                     let mine: Vec<_> = decisions
                         .iter()
-                        .filter(|x| x.usager_id == s.usager_id)
+                        .filter(|x| x.usager_id == s.usager_id && x.category_code == category)
                         .map(|x| decision_view(x, today))
                         .collect::<AppResult<_>>()?;
                     if !mine.iter().any(|x| x.valid_today) {
@@ -311,7 +309,10 @@ impl App {
                         .last()
                         .and_then(|e| e.expires_on)
                         .is_some_and(|x| x <= soon);
+                // Purposes asked when the need arises are not a task until they have been asked.
+                let asked_at_admission = p.extra(2) == "1";
                 match a {
+                    crules::ConsentAnswer::NotAsked if !asked_at_admission => {}
                     crules::ConsentAnswer::NotAsked
                     | crules::ConsentAnswer::Expired(_)
                     | crules::ConsentAnswer::SignatoryNoLongerEntitled(_) => {

@@ -455,6 +455,99 @@ async fn decisions_and_contracts_alerts(fx: Fixture) {
     assert!(file.alerts.is_empty(), "{:?}", file.alerts);
 }
 
+async fn alerts_follow_the_category_and_one_dipc_covers_concurrent_sejours(fx: Fixture) {
+    let dir = fx.ctx("direction").await;
+    let u = person(&fx, &dir, "Lambert", "2011-03-04", format!("{}", fx.ditep)).await;
+    // A valid orientation, but towards an ESAT: it does not entitle a DITEP séjour.
+    let esat = RawDecision {
+        decision_type: "orientation".into(),
+        category_code: "246".into(),
+        start_date: "2026-01-01".into(),
+        end_date: "2030-12-31".into(),
+        ..RawDecision::default()
+    };
+    fx.app.save_decision(&dir, u, None, &esat).await.unwrap();
+    let r = fx
+        .app
+        .create_request(&dir, u, &request(&fx, fx.ditep, "internat"))
+        .await
+        .unwrap();
+    status(&fx, &dir, r, "acceptee", "").await.unwrap();
+    let ids = fx
+        .app
+        .admit(
+            &dir,
+            r,
+            &RawAdmission {
+                placements: vec![
+                    RawPlacement {
+                        unite_id: fx.internat.to_string(),
+                        modalite: "internat".into(),
+                    },
+                    RawPlacement {
+                        unite_id: fx.sessad.to_string(),
+                        modalite: "ambulatoire".into(),
+                    },
+                ],
+                planned_entry: "2026-10-01".into(),
+                entry_date: "2026-10-01".into(),
+                ..RawAdmission::default()
+            },
+        )
+        .await
+        .unwrap();
+    let file = fx.app.admission_file(&dir, u).await.unwrap();
+    assert!(
+        file.alerts
+            .iter()
+            .any(|a| a.contains("sans décision d'orientation")),
+        "{:?}",
+        file.alerts
+    );
+    assert_eq!(
+        file.sejours.iter().filter(|s| s.contract_overdue).count(),
+        2
+    );
+    // One DIPC for the admission covers both concurrent séjours.
+    fx.app
+        .save_contrat(
+            &dir,
+            ids[0],
+            None,
+            &RawContrat {
+                kind: "dipc".into(),
+                signed_on: "2026-10-15".into(),
+                signatories: "Les parents, la directrice".into(),
+                ..RawContrat::default()
+            },
+        )
+        .await
+        .unwrap();
+    fx.app
+        .save_decision(
+            &dir,
+            u,
+            None,
+            &RawDecision {
+                category_code: "186".into(),
+                ..esat
+            },
+        )
+        .await
+        .unwrap();
+    let file = fx.app.admission_file(&dir, u).await.unwrap();
+    assert!(file.alerts.is_empty(), "{:?}", file.alerts);
+    let board = fx.app.home_board(&dir).await.unwrap();
+    assert!(
+        !board
+            .contracts
+            .iter()
+            .chain(board.decisions.iter())
+            .any(|i| i.usager_id == u),
+        "{board:?}"
+    );
+}
+
 async fn consents_follow_representation(fx: Fixture) {
     let dir = fx.ctx("direction").await;
     let sec = fx.ctx("secretariat").await;
@@ -803,5 +896,6 @@ both!(
     admission_request_to_two_modalities => request_to_two_modality_admission,
     admission_capacity => capacity_warns_and_only_direction_confirms,
     admission_decisions_contracts => decisions_and_contracts_alerts,
+    admission_alert_rules => alerts_follow_the_category_and_one_dipc_covers_concurrent_sejours,
     admission_consents => consents_follow_representation,
 );
