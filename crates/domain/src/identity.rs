@@ -139,6 +139,12 @@ impl InsMatricule {
                 "Le matricule INS doit comporter 15 caractères (13 + clé de 2 chiffres).",
             ));
         }
+        // Byte slicing below needs ASCII; any other character is refused here, never a panic.
+        if !compact.is_ascii() {
+            return Err(err(
+                "Le matricule INS ne contient que des chiffres (2A ou 2B pour la Corse).",
+            ));
+        }
         let (body, key) = compact.split_at(13);
         if !matches!(&body[..1], "1" | "2" | "7" | "8") {
             return Err(err(
@@ -760,6 +766,20 @@ mod tests {
                 prop_assert!(InsMatricule::parse(&bad).is_err());
             }
         }
+
+        #[test]
+        fn any_text_is_refused_or_parsed_never_a_panic(s in "\\PC{0,20}") {
+            let _ = InsMatricule::parse(&s);
+            let _ = crate::structure::Finess::parse(&s);
+        }
+    }
+
+    #[test]
+    fn non_ascii_characters_are_refused_with_a_message() {
+        assert!(InsMatricule::parse("1ééééééééééééé").is_err());
+        assert!(InsMatricule::parse("2550399ç1234567").is_err());
+        assert!(crate::structure::Finess::parse("0107809é4").is_err());
+        assert!(crate::structure::Finess::parse("2Aé078091").is_err());
     }
 
     fn raw() -> RawIdentity {

@@ -40,8 +40,14 @@ impl Finess {
         if code.is_empty() {
             return Err(err("Le numéro FINESS est obligatoire."));
         }
-        if code.len() != 9 {
+        if code.chars().count() != 9 {
             return Err(err("Le numéro FINESS comporte 9 caractères."));
+        }
+        // Byte slicing below needs ASCII; any other character is refused here, never a panic.
+        if !code.is_ascii() {
+            return Err(err(
+                "Le numéro FINESS ne contient que des chiffres (2A ou 2B pour la Corse).",
+            ));
         }
         let corsica = code.starts_with("2A") || code.starts_with("2B");
         let rest_digits = code[2..].chars().all(|c| c.is_ascii_digit());

@@ -13,6 +13,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::get;
 use parcours_app::App;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
@@ -91,7 +92,10 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
-        ));
+        ))
+        // Defence in depth: a bug that panics answers a plain 500 page and is logged; the worker and
+        // the other requests carry on (a panic inside a transaction rolls it back when it is dropped).
+        .layer(CatchPanicLayer::custom(panic_response));
     if secure {
         router = router.layer(SetResponseHeaderLayer::overriding(
             header::STRICT_TRANSPORT_SECURITY,
@@ -99,6 +103,18 @@ pub fn router(state: AppState) -> Router {
         ));
     }
     router
+}
+
+fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    tracing::error!("a request handler panicked");
+    (
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        axum::response::Html(html::error_page(
+            "Une erreur interne est survenue. Réessayez.",
+        )),
+    )
+        .into_response()
 }
 
 /// Serves the application on an already bound listener until `shutdown` completes.

@@ -55,6 +55,7 @@ pub struct UsagerPageOut {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Name prefixes (accent- and case-insensitive), a birth date or an INS. Empty lists everyone in scope.
     #[serde(default)]
