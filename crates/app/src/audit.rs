@@ -30,6 +30,8 @@ pub enum AuditAction {
     ConsentRecord,
     PartnerChange,
     WaitingListRead,
+    EvaluationChange,
+    ProjetChange,
 }
 
 impl AuditAction {
@@ -54,6 +56,8 @@ impl AuditAction {
         AuditAction::ConsentRecord,
         AuditAction::PartnerChange,
         AuditAction::WaitingListRead,
+        AuditAction::EvaluationChange,
+        AuditAction::ProjetChange,
     ];
 
     pub fn code(self) -> &'static str {
@@ -78,6 +82,8 @@ impl AuditAction {
             AuditAction::ConsentRecord => "consentement.enregistrement",
             AuditAction::PartnerChange => "partenaire.modification",
             AuditAction::WaitingListRead => "etablissement.liste_attente",
+            AuditAction::EvaluationChange => "evaluation.modification",
+            AuditAction::ProjetChange => "projet.modification",
         }
     }
 
@@ -103,6 +109,8 @@ impl AuditAction {
             AuditAction::ConsentRecord => "Enregistrement d'un consentement",
             AuditAction::PartnerChange => "Annuaire des partenaires",
             AuditAction::WaitingListRead => "Consultation de la liste d'attente",
+            AuditAction::EvaluationChange => "Évaluation (besoins, AGGIR)",
+            AuditAction::ProjetChange => "Projet personnalisé",
         }
     }
 

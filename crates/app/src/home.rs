@@ -40,6 +40,8 @@ pub struct HomeBoard {
     pub contracts: Vec<BoardItem>,
     pub consents: Vec<BoardItem>,
     pub ending_sejours: Vec<BoardItem>,
+    /// Projets personnalisés whose bilan is due within a month or overdue.
+    pub projets: Vec<BoardItem>,
 }
 
 impl HomeBoard {
@@ -50,6 +52,7 @@ impl HomeBoard {
             && self.contracts.is_empty()
             && self.consents.is_empty()
             && self.ending_sejours.is_empty()
+            && self.projets.is_empty()
     }
 }
 
@@ -223,7 +226,36 @@ impl App {
             .into_iter()
             .map(|(u, t)| item(u, t))
             .collect();
+        let due = self.projets_due(ctx).await?;
+        let missing: Vec<Uuid> = due
+            .iter()
+            .map(|(u, _)| *u)
+            .filter(|u| !names.contains_key(u))
+            .collect();
+        let more = parcours_store::usager::summaries(&self.db, ctx.org(), &missing).await?;
+        board.projets = due
+            .into_iter()
+            .map(|(u, text)| BoardItem {
+                usager_id: UsagerId::from_uuid(u),
+                usager_name: names.get(&u).map(|n| n.0.clone()).unwrap_or_else(|| {
+                    more.iter()
+                        .find(|p| p.id == u)
+                        .map(|p| {
+                            format!(
+                                "{} {}",
+                                p.used_name.clone().unwrap_or(p.birth_name.clone()),
+                                p.used_first_name
+                                    .clone()
+                                    .unwrap_or(p.birth_first_name.clone())
+                            )
+                        })
+                        .unwrap_or_default()
+                }),
+                text,
+            })
+            .collect();
         for list in [
+            &mut board.projets,
             &mut board.upcoming_admissions,
             &mut board.requests_to_admit,
             &mut board.decisions,

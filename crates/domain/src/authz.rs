@@ -58,6 +58,14 @@ pub enum Action {
     RecordConsent,
     ViewPartners,
     ManagePartners,
+    /// Record a needs evaluation (SERAFIN-PH) of a person.
+    EvaluateNeeds,
+    /// Record an AGGIR evaluation of a person.
+    EvaluateAggir,
+    /// Write the projet personnalisé: content, status changes, the person's accord, bilans.
+    WriteProjet,
+    /// Give the structure's accord to a projet personnalisé (what lets it start).
+    SignProjetForStructure,
 }
 
 impl Action {
@@ -80,6 +88,10 @@ impl Action {
         Action::RecordConsent,
         Action::ViewPartners,
         Action::ManagePartners,
+        Action::EvaluateNeeds,
+        Action::EvaluateAggir,
+        Action::WriteProjet,
+        Action::SignProjetForStructure,
     ];
 
     pub fn code(&self) -> &'static str {
@@ -102,6 +114,10 @@ impl Action {
             Action::RecordConsent => "record_consent",
             Action::ViewPartners => "view_partners",
             Action::ManagePartners => "manage_partners",
+            Action::EvaluateNeeds => "evaluate_needs",
+            Action::EvaluateAggir => "evaluate_aggir",
+            Action::WriteProjet => "write_projet",
+            Action::SignProjetForStructure => "sign_projet_for_structure",
         }
     }
 
@@ -217,6 +233,9 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::RecordConsent,
             A::ViewPartners,
             A::ManagePartners,
+            A::EvaluateNeeds,
+            A::WriteProjet,
+            A::SignProjetForStructure,
         ],
     ),
     (
@@ -236,6 +255,10 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::RecordConsent,
             A::ViewPartners,
             A::ManagePartners,
+            A::EvaluateNeeds,
+            A::EvaluateAggir,
+            A::WriteProjet,
+            A::SignProjetForStructure,
         ],
     ),
     (
@@ -266,6 +289,9 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::ViewAccessHistory,
             A::RecordConsent,
             A::ViewPartners,
+            A::EvaluateNeeds,
+            A::EvaluateAggir,
+            A::WriteProjet,
         ],
     ),
     (
@@ -278,6 +304,9 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::ViewIdentityHistory,
             A::RecordConsent,
             A::ViewPartners,
+            A::EvaluateNeeds,
+            A::EvaluateAggir,
+            A::WriteProjet,
         ],
     ),
     (
@@ -287,6 +316,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::ReadUsager,
             A::ViewIdentityHistory,
             A::ViewPartners,
+            A::WriteProjet,
         ],
     ),
     (
@@ -299,6 +329,8 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::RecordConsent,
             A::ViewPartners,
             A::ManagePartners,
+            A::EvaluateNeeds,
+            A::WriteProjet,
         ],
     ),
     (
@@ -308,6 +340,8 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::ReadUsager,
             A::ViewIdentityHistory,
             A::ViewPartners,
+            A::EvaluateNeeds,
+            A::WriteProjet,
         ],
     ),
 ];
@@ -442,6 +476,25 @@ mod tests {
                 Infirmier,
                 Educateur,
             ],
+            A::EvaluateNeeds => &[
+                Direction,
+                ChefDeService,
+                Medecin,
+                Infirmier,
+                Educateur,
+                Psychologue,
+            ],
+            A::EvaluateAggir => &[ChefDeService, Medecin, Infirmier],
+            A::WriteProjet => &[
+                Direction,
+                ChefDeService,
+                Medecin,
+                Infirmier,
+                AideSoignant,
+                Educateur,
+                Psychologue,
+            ],
+            A::SignProjetForStructure => &[Direction, ChefDeService],
             A::ViewPartners => &[
                 Administrateur,
                 Direction,
@@ -559,7 +612,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 9 * 18 * 5);
+        assert_eq!(checked, 9 * 22 * 5);
     }
 
     #[test]

@@ -114,6 +114,12 @@ code_list!(
     "purpose",
     "consent-purposes.csv"
 );
+code_list!(
+    /// Types of projet personnalisé (TDDUI JDV_J367): `data/projet-types.csv`.
+    projet_types,
+    "type",
+    "projet-types.csv"
+);
 
 #[cfg(test)]
 mod tests {
@@ -128,6 +134,7 @@ mod tests {
             modes_sortie(),
             origines_demande(),
             consent_purposes(),
+            projet_types(),
         ] {
             assert!(list.codes.len() >= 5, "{}", list.name);
             let mut codes: Vec<_> = list.codes.iter().map(|c| &c.code).collect();

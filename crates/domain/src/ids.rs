@@ -65,3 +65,12 @@ typed_id!(
     /// A recorded consent decision.
     ConsentementId,
 );
+
+typed_id!(
+    /// An evaluation (needs against SERAFIN-PH, or AGGIR).
+    EvaluationId,
+    /// One version of a projet personnalisé (an avenant is a new one).
+    ProjetId,
+    /// A bilan (review) of a projet personnalisé.
+    BilanId,
+);

@@ -3,6 +3,7 @@
 //! text (NIR key, RNIV transitions, FINESS key) are table-driven and cite it.
 
 pub mod admission;
+pub mod aggir;
 pub mod authz;
 pub mod clock;
 pub mod codelist;
@@ -15,6 +16,8 @@ pub mod input;
 pub mod orientation;
 pub mod partner;
 pub mod professional;
+pub mod projet;
 pub mod rniv;
+pub mod serafin;
 pub mod structure;
 pub mod text;

@@ -1,5 +1,5 @@
 //! `parcours`: the single binary. Serves the application, migrates the database, creates the first
-//! administrator, verifies the audit trail.
+//! administrator, verifies the audit trail, computes a GIR.
 //!
 //! This is the one place where real time and real random ids enter the program
 //! ([`SystemClock`], [`UuidV7Ids`]); everything below receives them, so tests control both.
@@ -69,6 +69,17 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Compute a GIR (AGGIR, CASF annexe 2-2) from the 10 discriminant letters, e.g. AABBAAAAAA
+    /// (cohérence, orientation, toilette, habillage, alimentation, élimination, transferts,
+    /// déplacements intérieurs, déplacements extérieurs, communication à distance).
+    Aggir {
+        /// 10 letters A, B or C (lower case accepted).
+        #[arg(value_name = "LETTERS")]
+        letters: String,
+        /// Print the explanation (each variable, each group tried, the decision) after the GIR.
+        #[arg(long)]
+        explain: bool,
     },
 }
 
@@ -196,6 +207,18 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Aggir { letters, explain } => {
+            let letters = parcours_domain::aggir::Letters::parse(&letters)
+                .map_err(|e| CliError::Message(e.message))?;
+            let assessment = letters.assess();
+            println!("{}", assessment.summary());
+            if explain {
+                for line in assessment.explanation.lines() {
+                    println!("{line}");
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate { db } => {

@@ -127,3 +127,38 @@ fn migrate_creates_the_database() {
     assert!(out.status.success(), "{}", text(&out));
     assert!(dir.path().join("parcours.sqlite").exists());
 }
+
+#[test]
+fn aggir_prints_the_gir_and_on_request_its_explanation() {
+    let out = parcours(&["aggir", "AABBAAAAAA"], "");
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "GIR 4 (rang 11)\n");
+
+    let lower = parcours(&["aggir", "aabbaaaaaa"], "");
+    assert_eq!(String::from_utf8_lossy(&lower.stdout), "GIR 4 (rang 11)\n");
+
+    let explained = parcours(&["aggir", "AABBAAAAAA", "--explain"], "");
+    assert!(explained.status.success(), "{}", text(&explained));
+    let stdout = String::from_utf8_lossy(&explained.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "GIR 4 (rang 11)");
+    assert_eq!(lines[1], "Variables discriminantes :");
+    assert!(stdout.contains("Groupe H : score 4000"), "{stdout}");
+    assert_eq!(
+        *lines.last().unwrap(),
+        "Décision : groupe H, score 4000 ≥ seuil 4000 → rang 11 → GIR 4 (annexe 2-2, passage des \
+         rangs aux groupes : rangs 10, 11 → GIR 4)."
+    );
+
+    let bad = parcours(&["aggir", "AABDAAAAAA"], "");
+    assert!(!bad.status.success());
+    assert!(bad.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains("« D » en position 4 (habillage) n'est pas une modalité AGGIR"),
+        "{stderr}"
+    );
+    let short = parcours(&["aggir", "AAB"], "");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("10 lettres attendues"));
+}

@@ -278,6 +278,8 @@ macro_rules! of_usagers {
     };
 }
 
+pub(crate) use of_usagers;
+
 of_usagers!(decisions_of, DecisionRow);
 of_usagers!(contrats_of, ContratRow);
 of_usagers!(proches_of, ProcheRow);

@@ -74,6 +74,7 @@ pub mod account;
 pub mod admission;
 pub mod audit;
 pub mod organisation;
+pub mod projet;
 pub mod records;
 pub mod session;
 pub mod usager;
@@ -156,6 +157,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "admission",
         include_str!("../migrations/sqlite/0002_admission.sql"),
         include_str!("../migrations/postgres/0002_admission.sql"),
+    ),
+    (
+        3,
+        "projet",
+        include_str!("../migrations/sqlite/0003_projet.sql"),
+        include_str!("../migrations/postgres/0003_projet.sql"),
     ),
 ];
 

@@ -344,3 +344,49 @@ record!(
         notes: Option<String>,
     }
 );
+
+record!(
+    /// An evaluation: needs against SERAFIN-PH, or AGGIR (adverbs in `content`, result computed).
+    EvaluationRow, "evaluation", "evaluation" {
+        usager_id: Uuid,
+        etablissement_id: Option<Uuid>,
+        kind: String,
+        evaluated_on: String,
+        evaluator_id: Uuid,
+        context: Option<String>,
+        content: String,
+        letters: Option<String>,
+        rang: Option<i64>,
+        gir: Option<i64>,
+        status: String,
+        status_reason: Option<String>,
+    }
+);
+
+record!(
+    /// One version of a projet personnalisé (an avenant is a new row).
+    ProjetRow, "projet", "projet" {
+        usager_id: Uuid,
+        etablissement_id: Uuid,
+        kind: String,
+        number: i64,
+        previous_id: Option<Uuid>,
+        status: String,
+        started_on: Option<String>,
+        ended_on: Option<String>,
+        content: String,
+    }
+);
+
+record!(
+    /// A bilan of a projet personnalisé.
+    BilanRow, "projet_bilan", "bilan" {
+        usager_id: Uuid,
+        projet_id: Uuid,
+        bilan_date: String,
+        content: String,
+        synthese: String,
+        next_bilan_on: String,
+        author_id: Uuid,
+    }
+);

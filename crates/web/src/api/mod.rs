@@ -21,8 +21,10 @@ use crate::AppState;
 
 pub mod admin;
 pub mod admission;
+pub mod aggir;
 pub mod entourage;
 pub mod partner;
+pub mod serafin;
 pub mod session;
 pub mod usager;
 
@@ -32,9 +34,11 @@ pub fn router() -> Router<AppState> {
         .merge(session::router())
         .merge(usager::router())
         .merge(admin::router())
+        .merge(aggir::router())
         .merge(admission::router())
         .merge(entourage::router())
         .merge(partner::router())
+        .merge(serafin::router())
 }
 
 #[derive(OpenApi)]
@@ -45,6 +49,7 @@ pub fn router() -> Router<AppState> {
         session::create_session, session::delete_session,
         usager::list, usager::create, usager::get_one, usager::update, usager::change_status, usager::access,
         admin::update_organisation,
+        aggir::compute_aggir,
         admin::list_structures, admin::create_etablissement, admin::update_etablissement,
         admin::create_unite, admin::update_unite, admin::list_accounts, admin::create_account, admin::update_account,
         admission::create_request, admission::admission_file, admission::change_request_status, admission::admit,
@@ -55,6 +60,7 @@ pub fn router() -> Router<AppState> {
         entourage::create_mesure, entourage::update_mesure, entourage::create_lien, entourage::update_lien,
         entourage::consents, entourage::record_consent, entourage::may,
         partner::search_partners, partner::get_partner, partner::create_partner, partner::update_partner,
+        serafin::list_concepts, serafin::get_concept,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)
