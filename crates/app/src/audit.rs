@@ -32,6 +32,7 @@ pub enum AuditAction {
     WaitingListRead,
     EvaluationChange,
     ProjetChange,
+    ActivityRead,
 }
 
 impl AuditAction {
@@ -58,6 +59,7 @@ impl AuditAction {
         AuditAction::WaitingListRead,
         AuditAction::EvaluationChange,
         AuditAction::ProjetChange,
+        AuditAction::ActivityRead,
     ];
 
     pub fn code(self) -> &'static str {
@@ -84,6 +86,7 @@ impl AuditAction {
             AuditAction::WaitingListRead => "etablissement.liste_attente",
             AuditAction::EvaluationChange => "evaluation.modification",
             AuditAction::ProjetChange => "projet.modification",
+            AuditAction::ActivityRead => "etablissement.activite",
         }
     }
 
@@ -111,6 +114,7 @@ impl AuditAction {
             AuditAction::WaitingListRead => "Consultation de la liste d'attente",
             AuditAction::EvaluationChange => "Évaluation (besoins, AGGIR)",
             AuditAction::ProjetChange => "Projet personnalisé",
+            AuditAction::ActivityRead => "Consultation de l'activité d'un établissement (GMP)",
         }
     }
 

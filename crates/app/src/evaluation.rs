@@ -4,17 +4,18 @@
 //! new version.
 
 use jiff::civil::Date;
-use parcours_domain::authz::Action;
+use parcours_domain::aggir::{self, Assessment};
+use parcours_domain::authz::{Action, Resource};
 use parcours_domain::error::FieldErrors;
-use parcours_domain::ids::{EvaluationId, UsagerId};
+use parcours_domain::ids::{EtablissementId, EvaluationId, UsagerId};
 use parcours_domain::input;
 use parcours_domain::projet::{self as rules, NeedLine, RawNeedLine};
-use parcours_store::records::EvaluationRow;
+use parcours_store::records::{Bind, EvaluationRow, SejourRow};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::admission::parse_stored_date;
+use crate::admission::{parse_stored_date, stored_dates};
 use crate::audit::AuditAction;
 use crate::usager::micros_to_ts;
 use crate::{App, AppError, AppResult, Ctx};
@@ -264,5 +265,256 @@ impl App {
         )
         .await?;
         Ok(out)
+    }
+}
+
+/// An AGGIR evaluation as typed: the four adverbs of every (sub-)variable of the grid.
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAggir {
+    pub evaluated_on: String,
+    #[serde(default)]
+    pub context: String,
+    /// The establishment where the person is evaluated (for its GMP); may be left empty when the
+    /// person is followed in one establishment only.
+    #[serde(default)]
+    pub etablissement_id: String,
+    #[schema(value_type = Object)]
+    pub evaluation: aggir::Evaluation,
+}
+
+/// One AGGIR evaluation with its explanation and what changed since the previous one.
+#[derive(Debug, Clone)]
+pub struct AggirDetail {
+    pub view: EvaluationView,
+    pub evaluation: aggir::Evaluation,
+    pub assessment: Assessment,
+    /// The previous valid evaluation's date and GIR, and the changes in French.
+    pub previous: Option<(Date, u8)>,
+    pub changes: Vec<String>,
+    pub etablissement_name: Option<String>,
+}
+
+/// The GIR moyen pondéré of an establishment on a day.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct GmpView {
+    #[schema(value_type = String)]
+    pub etablissement_id: EtablissementId,
+    #[schema(value_type = String)]
+    pub on: Date,
+    /// Persons with a séjour that day.
+    pub persons: usize,
+    /// Persons evaluated (latest valid AGGIR on or before the day), per GIR 1..6.
+    pub by_gir: [usize; 6],
+    /// Persons present without any AGGIR evaluation.
+    pub not_evaluated: usize,
+    pub gmp: Option<f64>,
+}
+
+fn aggir_of(row: &EvaluationRow) -> AppResult<aggir::Evaluation> {
+    serde_json::from_str(&row.content)
+        .map_err(|e| AppError::Internal(format!("aggir {}: {e}", row.id)))
+}
+
+impl App {
+    /// Records an AGGIR evaluation: the letters, rang and GIR are computed from the adverbs (CASF
+    /// annexes 2-1 and 2-2) and stored with them.
+    pub async fn record_aggir(
+        &self,
+        ctx: &Ctx,
+        usager: UsagerId,
+        raw: &RawAggir,
+    ) -> AppResult<EvaluationId> {
+        self.gate_person(ctx, Action::EvaluateAggir, usager).await?;
+        let mut e = FieldErrors::default();
+        let on = e.take(input::date("evaluated_on", &raw.evaluated_on));
+        if on.is_some_and(|d| d > self.today()) {
+            e.push(
+                "evaluated_on",
+                "La date de l'évaluation ne peut pas être dans le futur.",
+            );
+        }
+        let context = e
+            .take(input::opt_text("context", &raw.context, input::LONG_TEXT))
+            .flatten();
+        let placements = crate::usager::placements_of(self, ctx, usager).await?;
+        let mut etabs: Vec<Uuid> = placements
+            .iter()
+            .map(|p| p.etablissement.as_uuid())
+            .collect();
+        etabs.sort();
+        etabs.dedup();
+        let etab = match raw.etablissement_id.trim() {
+            "" if etabs.len() == 1 => Some(etabs[0]),
+            "" => {
+                e.push(
+                    "etablissement_id",
+                    "Indiquez l'établissement de l'évaluation.",
+                );
+                None
+            }
+            s => match s.parse::<Uuid>() {
+                Ok(id) if etabs.contains(&id) => Some(id),
+                _ => {
+                    e.push(
+                        "etablissement_id",
+                        "La personne n'est pas accompagnée dans cet établissement.",
+                    );
+                    None
+                }
+            },
+        };
+        let (Some(on), Some(etab)) = (on, etab) else {
+            return Err(AppError::Validation(e));
+        };
+        if !e.is_empty() {
+            return Err(AppError::Validation(e));
+        }
+        let assessment = raw.evaluation.compute();
+        let content = serde_json::to_string(&raw.evaluation)
+            .map_err(|err| AppError::Internal(format!("json: {err}")))?;
+        self.insert_evaluation(
+            ctx,
+            usager,
+            "aggir",
+            on,
+            context,
+            content,
+            Some(etab),
+            Some((
+                assessment.letters.to_string(),
+                i64::from(assessment.rang()),
+                i64::from(assessment.gir()),
+            )),
+        )
+        .await
+    }
+
+    /// One AGGIR evaluation, explained, compared with the previous valid one of the person.
+    pub async fn aggir_detail(&self, ctx: &Ctx, id: EvaluationId) -> AppResult<AggirDetail> {
+        let row = EvaluationRow::get(&self.db, ctx.org(), id.as_uuid()).await?;
+        if row.kind != "aggir" {
+            return Err(AppError::NotFound);
+        }
+        let usager = UsagerId::from_uuid(row.usager_id);
+        let all = self.evaluations(ctx, usager).await?;
+        let view = all
+            .iter()
+            .find(|v| v.id == id)
+            .cloned()
+            .ok_or(AppError::NotFound)?;
+        let evaluation = aggir_of(&row)?;
+        let assessment = evaluation.compute();
+        let previous_row = EvaluationRow::select_where(
+            &self.db,
+            ctx.org(),
+            "usager_id = $2 and kind = 'aggir' and status = 'valide' and evaluated_on <= $3 and id <> $4",
+            &[
+                Bind::Id(row.usager_id),
+                Bind::Text(&row.evaluated_on),
+                Bind::Id(row.id),
+            ],
+            "evaluated_on desc, created_at desc",
+            5,
+        )
+        .await?
+        .into_iter()
+        .find(|p| (p.evaluated_on.as_str(), p.created_at) < (row.evaluated_on.as_str(), row.created_at));
+        let (previous, changes) = match previous_row {
+            Some(p) => {
+                let before = aggir_of(&p)?.compute();
+                (
+                    Some((parse_stored_date(&p.evaluated_on)?, before.gir())),
+                    aggir::changes(&before, &assessment).lines(),
+                )
+            }
+            None => (None, Vec::new()),
+        };
+        let etablissement_name = match row.etablissement_id {
+            Some(e) => Some(
+                parcours_store::organisation::get_etablissement(&self.db, ctx.org(), e)
+                    .await?
+                    .name,
+            ),
+            None => None,
+        };
+        Ok(AggirDetail {
+            view,
+            evaluation,
+            assessment,
+            previous,
+            changes,
+            etablissement_name,
+        })
+    }
+
+    /// The GMP of an establishment on a day: the latest valid AGGIR (on or before that day) of every
+    /// person with a séjour covering it, weighted by the GIR points.
+    pub async fn gmp(&self, ctx: &Ctx, etab: EtablissementId, on: Date) -> AppResult<GmpView> {
+        self.authorize(
+            ctx,
+            Action::ViewEstablishmentActivity,
+            &Resource::Etablissement {
+                organisation: ctx.organisation(),
+                etablissement: etab,
+            },
+        )?;
+        let sejours = SejourRow::select_where(
+            &self.db,
+            ctx.org(),
+            "etablissement_id = $2 and status in ('en_cours', 'termine')",
+            &[Bind::Id(etab.as_uuid())],
+            "id",
+            100_000,
+        )
+        .await?;
+        let mut persons: Vec<Uuid> = Vec::new();
+        for s in &sejours {
+            if stored_dates(s)?.covers(on) && !persons.contains(&s.usager_id) {
+                persons.push(s.usager_id);
+            }
+        }
+        let evals = parcours_store::projet::evaluations_of(&self.db, ctx.org(), &persons).await?;
+        let day = on.to_string();
+        let mut by_gir = [0usize; 6];
+        let mut girs = Vec::new();
+        for p in &persons {
+            let latest = evals
+                .iter()
+                .filter(|e| {
+                    e.usager_id == *p
+                        && e.kind == "aggir"
+                        && e.status == "valide"
+                        && e.evaluated_on <= day
+                })
+                .max_by(|a, b| {
+                    (a.evaluated_on.as_str(), a.created_at)
+                        .cmp(&(b.evaluated_on.as_str(), b.created_at))
+                });
+            if let Some(g) = latest
+                .and_then(|e| e.gir)
+                .and_then(|g| u8::try_from(g).ok())
+                && (1..=6).contains(&g)
+            {
+                by_gir[usize::from(g - 1)] += 1;
+                girs.push(g);
+            }
+        }
+        self.audit_alone(
+            ctx,
+            AuditAction::ActivityRead,
+            None,
+            "gmp",
+            json!({"etablissement": etab, "date": day, "personnes": persons.len()}),
+        )
+        .await?;
+        Ok(GmpView {
+            etablissement_id: etab,
+            on,
+            persons: persons.len(),
+            not_evaluated: persons.len() - girs.len(),
+            by_gir,
+            gmp: aggir::gmp(&girs),
+        })
     }
 }

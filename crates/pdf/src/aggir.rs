@@ -140,34 +140,53 @@ fn variables_table(l: &mut Layout<'_>, summary: &str, variables: &[AggirVariable
         l.text("Non renseignées.");
         return;
     }
+    // The remarks column only when there is a remark to show.
+    let details = variables.iter().any(|v| {
+        non_empty(&v.detail).is_some()
+            || v.sub_variables
+                .iter()
+                .any(|s| non_empty(&s.detail).is_some())
+    });
+    let row = |label: &str, letter: &str, detail: &Option<String>, weight: Weight, indent: f32| {
+        let mut cells = vec![(weight, label.to_owned()), (weight, letter.to_owned())];
+        if details {
+            cells.push((
+                Weight::Regular,
+                non_empty(detail).unwrap_or_default().to_owned(),
+            ));
+        }
+        Row { cells, indent }
+    };
     let indent = l.scale.body * 1.5;
     let mut rows = Vec::new();
     for variable in variables {
-        rows.push(Row {
-            cells: vec![
-                (Weight::Bold, variable.label.clone()),
-                (Weight::Bold, variable.letter.clone()),
-                (Weight::Regular, variable.detail.clone().unwrap_or_default()),
-            ],
-            indent: 0.0,
-        });
+        rows.push(row(
+            &variable.label,
+            &variable.letter,
+            &variable.detail,
+            Weight::Bold,
+            0.0,
+        ));
         for sub in &variable.sub_variables {
-            rows.push(Row {
-                cells: vec![
-                    (Weight::Regular, sub.label.clone()),
-                    (Weight::Regular, sub.letter.clone()),
-                    (Weight::Regular, sub.detail.clone().unwrap_or_default()),
-                ],
+            rows.push(row(
+                &sub.label,
+                &sub.letter,
+                &sub.detail,
+                Weight::Regular,
                 indent,
-            });
+            ));
         }
     }
-    l.table(
-        summary,
-        &["Variable", "Résultat", "Précisions"],
-        &[0.42, 0.16, 0.42],
-        &rows,
-    );
+    if details {
+        l.table(
+            summary,
+            &["Variable", "Résultat", "Précisions"],
+            &[0.42, 0.16, 0.42],
+            &rows,
+        );
+    } else {
+        l.table(summary, &["Variable", "Résultat"], &[0.6, 0.4], &rows);
+    }
 }
 
 fn bullets(l: &mut Layout<'_>, lines: &[String]) {

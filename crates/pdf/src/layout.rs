@@ -564,6 +564,16 @@ impl<'m> Layout<'m> {
                 }
             }
             let mut line_top = top + pad;
+            let blank = lines.iter().flatten().all(|run| run.text.trim().is_empty());
+            if blank && !repeated {
+                // An empty cell still exists for a screen reader (krilla drops empty structure
+                // elements, which would shift the following cells into the wrong columns).
+                let space = vec![crate::text::Run {
+                    weight: Weight::Regular,
+                    text: " ".to_owned(),
+                }];
+                self.emit_line(&space, x + pad, line_top, size, Ink::Text, false);
+            }
             for line in lines {
                 self.emit_line(line, x + pad + indent, line_top, size, Ink::Text, repeated);
                 line_top += Self::line_height(size);

@@ -21,6 +21,7 @@ pub mod api;
 mod assets;
 pub mod auth;
 pub mod csrf;
+mod documents;
 pub mod html;
 
 /// Largest request body accepted (forms and JSON): a person's identity is a few hundred bytes.

@@ -17,6 +17,7 @@ pub mod admin;
 pub mod admission;
 pub mod entourage;
 pub mod partner;
+pub mod projet;
 pub mod serafin;
 pub mod session;
 pub mod usager;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(admission::router())
         .merge(entourage::router())
         .merge(partner::router())
+        .merge(projet::router())
         .merge(serafin::router())
         .merge(admin::router())
 }

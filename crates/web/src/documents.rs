@@ -1,0 +1,111 @@
+//! Maps the app's views into the documents of `parcours-pdf`, in French, as the person reads them.
+//! The access decision was made by the use cases that produced the views; this only lays them out.
+
+use parcours_app::domain::input::date_fr;
+use parcours_app::domain::projet::{origine_label, role_label};
+use parcours_app::projet::ProjetView;
+use parcours_app::usager::UsagerRecord;
+use parcours_pdf as pdf;
+
+/// The projet personnalisé as a PDF for the person (`large`: large type).
+pub fn projet_pdf(person: &UsagerRecord, p: &ProjetView, large: bool) -> Result<Vec<u8>, String> {
+    let c = &p.contenu;
+    let item = |code: &str| pdf::SerafinItem {
+        code: code.to_string(),
+        label: p.label(code),
+    };
+    let objectifs = c
+        .objectifs
+        .iter()
+        .map(|o| pdf::Objectif {
+            title: o.titre.clone(),
+            expected_result: Some(o.resultat_attendu.clone()),
+            due_date: Some(date_fr(o.echeance)),
+            referent: o.referent.clone(),
+            needs: o
+                .besoins
+                .iter()
+                .filter_map(|b| c.besoins.iter().find(|x| x.id == *b))
+                .map(|b| item(&b.serafin.code))
+                .collect(),
+            actions: c
+                .actions
+                .iter()
+                .filter(|a| a.objectifs.contains(&o.id))
+                .map(|a| pdf::Action {
+                    title: a.libelle.clone(),
+                    means: a.moyens.clone(),
+                    who: a.referent.clone(),
+                    frequency: None,
+                    prestations: a.prestations.iter().map(|x| item(&x.code)).collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    let accords = |partie: parcours_app::domain::projet::Partie| {
+        p.accords
+            .iter()
+            .filter(|a| a.partie == partie)
+            .map(|a| pdf::Accord {
+                name: a.signatory_name.clone(),
+                capacity: None,
+                date: date_fr(a.signed_on),
+            })
+            .collect::<Vec<_>>()
+    };
+    let doc = pdf::ProjetDocument {
+        type_label: p.kind_label.clone(),
+        person_name: person.identity.display_name(),
+        establishment: p.etablissement_name.clone(),
+        unit: None,
+        period_start: p.started_on.map(date_fr),
+        period_end: p.ended_on.map(date_fr),
+        version: u32::try_from(p.number).unwrap_or(0),
+        status: p.status.label_fr().to_string(),
+        attentes: c
+            .attentes
+            .iter()
+            .map(|a| pdf::Attente {
+                text: a.texte.clone(),
+                origin: origine_label(&a.origine).to_string(),
+                date: None,
+            })
+            .collect(),
+        besoins: c
+            .besoins
+            .iter()
+            .map(|b| pdf::Besoin {
+                code: b.serafin.code.clone(),
+                label: p.label(&b.serafin.code),
+                comment: b.commentaire.clone(),
+            })
+            .collect(),
+        objectifs,
+        participants: c
+            .participants
+            .iter()
+            .map(|x| pdf::Participant {
+                name: x.nom.clone(),
+                role: Some(role_label(&x.role).to_string()),
+                contribution: x.contribution.clone(),
+            })
+            .collect(),
+        bilan: p.bilans.first().map(|b| pdf::Bilan {
+            date: date_fr(b.date),
+            objectifs: b
+                .appreciations
+                .iter()
+                .map(|(o, r, comment)| pdf::BilanObjectif {
+                    objective: o.clone(),
+                    assessment: r.to_lowercase(),
+                    comment: comment.clone(),
+                })
+                .collect(),
+            synthesis: Some(b.synthese.clone()),
+            next_date: Some(date_fr(b.prochain_bilan)),
+        }),
+        accords_etablissement: accords(parcours_app::domain::projet::Partie::Structure),
+        accords_personne: accords(parcours_app::domain::projet::Partie::Usager),
+    };
+    pdf::projet_pdf(&doc, &pdf::Options { large_type: large }).map_err(|e| e.to_string())
+}
