@@ -109,3 +109,50 @@ pub fn projet_pdf(person: &UsagerRecord, p: &ProjetView, large: bool) -> Result<
     };
     pdf::projet_pdf(&doc, &pdf::Options { large_type: large }).map_err(|e| e.to_string())
 }
+
+/// An AGGIR evaluation as a PDF (letters, explanation, changes since the previous one).
+pub fn aggir_pdf(
+    person: &UsagerRecord,
+    d: &parcours_app::evaluation::AggirDetail,
+) -> Result<Vec<u8>, String> {
+    let variable = |v: &parcours_app::domain::aggir::VariableExplanation| pdf::AggirVariable {
+        label: v.variable.label_fr().to_string(),
+        letter: v.letter.as_char().to_string(),
+        detail: Some(v.reason.clone()),
+        sub_variables: v
+            .sub_variables
+            .iter()
+            .map(|s| pdf::AggirSubVariable {
+                label: s.sub_variable.label_fr().to_string(),
+                letter: s.letter.as_char().to_string(),
+                detail: Some(s.reason.clone()),
+            })
+            .collect(),
+    };
+    let vars = &d.assessment.explanation.variables;
+    let doc = pdf::AggirDocument {
+        person_name: person.identity.display_name(),
+        birth_date: Some(date_fr(person.identity.birth_date)),
+        establishment: d.etablissement_name.clone(),
+        date: date_fr(d.view.evaluated_on),
+        evaluator: d.view.evaluator.clone(),
+        context: d.view.context.clone(),
+        discriminant: vars
+            .iter()
+            .filter(|v| v.variable.is_discriminant())
+            .map(variable)
+            .collect(),
+        illustrative: vars
+            .iter()
+            .filter(|v| !v.variable.is_discriminant())
+            .map(variable)
+            .collect(),
+        gir: d.assessment.gir(),
+        rang: Some(d.assessment.rang()),
+        explanation: d.assessment.explanation.lines(),
+        previous_date: d.previous.map(|(date, _)| date_fr(date)),
+        previous_gir: d.previous.map(|(_, gir)| gir),
+        changes: d.changes.clone(),
+    };
+    pdf::aggir_pdf(&doc, &pdf::Options::default()).map_err(|e| e.to_string())
+}

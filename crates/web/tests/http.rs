@@ -1026,6 +1026,359 @@ async fn the_administrator_sets_places_per_modality_and_unit_in_one_go(t: TestAp
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
+fn leaf(prefix: &str) -> String {
+    parcours_app::domain::serafin::current()
+        .concepts()
+        .iter()
+        .find(|c| c.code.starts_with(prefix) && c.leaf)
+        .map(|c| c.code.clone())
+        .unwrap()
+}
+
+async fn projet_id(t: &TestApp, u: parcours_app::domain::ids::UsagerId) -> (String, String) {
+    let rows = parcours_store::records::ProjetRow::list_by(
+        &t.fx.app.db,
+        t.fx.org.as_uuid(),
+        "usager_id",
+        u.as_uuid(),
+        "created_at desc, id",
+    )
+    .await
+    .unwrap();
+    (rows[0].id.to_string(), rows[0].version.to_string())
+}
+
+/// Text of a PDF, through poppler's pdftotext.
+fn pdf_text(bytes: &[u8]) -> String {
+    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "parcours-http-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("doc.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by .ci/run");
+    std::fs::remove_dir_all(&dir).ok();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+async fn the_projet_pages_go_from_needs_to_bilan_and_print_for_the_person(t: TestApp) {
+    let cookie = t.web_login("direction").await;
+    let dir = t.fx.ctx("direction").await;
+    let mut raw = identity("Fabre", "Louise", None);
+    raw.birth_date = "1940-06-01".into();
+    let u =
+        t.fx.app
+            .create_usager(
+                &dir,
+                &parcours_app::usager::NewUsager {
+                    identity: raw,
+                    placement: t.fx.placement(t.fx.ehpad, t.fx.glycines),
+                    local_id: String::new(),
+                    confirm_not_duplicate: false,
+                },
+            )
+            .await
+            .unwrap();
+    let base = format!("/usagers/{u}");
+    // Needs evaluation: a row without level nor comment is refused, nothing written.
+    let (b1, b2) = (leaf("1.3."), leaf("1.2."));
+    let (status, _, body) = t
+        .post_form(
+            &cookie,
+            &format!("{base}/evaluations/besoins"),
+            &[
+                ("evaluated_on", "2026-11-20"),
+                ("code", &b1),
+                ("level", ""),
+                ("comment", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("niveau ou un commentaire"), "{body}");
+    let (status, _, body) = t
+        .post_form(
+            &cookie,
+            &format!("{base}/evaluations/besoins"),
+            &[
+                ("evaluated_on", "2026-11-20"),
+                ("code", &b1),
+                ("level", "important"),
+                ("comment", "Se sent seule"),
+                ("code", &b2),
+                ("level", "modere"),
+                ("comment", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let (_, body) = t.page(&cookie, &format!("{base}/evaluations")).await;
+    assert!(body.contains("Se sent seule"));
+    // The projet.
+    let ehpad = t.fx.ehpad.to_string();
+    let (status, location, _) = t
+        .post_form(
+            &cookie,
+            &format!("{base}/projets"),
+            &[("etablissement_id", &ehpad), ("kind", "PPA")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (pid, v) = projet_id(&t, u).await;
+    assert!(location.starts_with(&format!("{base}/projets/{pid}")));
+    let pbase = format!("{base}/projets/{pid}");
+    let (status, _, _) = t
+        .post_form(
+            &cookie,
+            &format!("{pbase}/ajouter/attente"),
+            &[
+                ("origine", "personne"),
+                ("texte", "Je veux revoir la mer cet été."),
+                ("version", &v),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, v) = projet_id(&t, u).await;
+    let (status, _, _) = t
+        .post_form(
+            &cookie,
+            &format!("{pbase}/besoins-evalues"),
+            &[("version", &v)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let p = t.fx.app.projet(&dir, pid.parse().unwrap()).await.unwrap();
+    assert_eq!(p.contenu.besoins.len(), 2);
+    // An objective without a need is refused with the reason next to the checkboxes.
+    let (status, _, body) = t
+        .post_form(
+            &cookie,
+            &format!("{pbase}/ajouter/objectif"),
+            &[
+                ("titre", "Partir en séjour au bord de la mer"),
+                ("echeance", "2027-07-31"),
+                ("resultat_attendu", "Une semaine à la mer"),
+                ("version", &p.version.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("besoins-erreur"), "{body}");
+    for (i, titre) in ["Partir en séjour au bord de la mer", "Marcher chaque jour"]
+        .iter()
+        .enumerate()
+    {
+        let (_, v) = projet_id(&t, u).await;
+        let need = p.contenu.besoins[i].id.to_string();
+        let (status, _, body) = t
+            .post_form(
+                &cookie,
+                &format!("{pbase}/ajouter/objectif"),
+                &[
+                    ("titre", titre),
+                    ("besoins", &need),
+                    ("echeance", "2027-07-31"),
+                    ("resultat_attendu", "Réalisé avant l'été"),
+                    ("version", &v),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    }
+    let p = t.fx.app.projet(&dir, pid.parse().unwrap()).await.unwrap();
+    let prestation = leaf("2.2.");
+    for o in &p.contenu.objectifs {
+        let (_, v) = projet_id(&t, u).await;
+        let oid = o.id.to_string();
+        let (status, _, body) = t
+            .post_form(
+                &cookie,
+                &format!("{pbase}/ajouter/action"),
+                &[
+                    ("libelle", "Accompagnement individuel"),
+                    ("objectifs", &oid),
+                    ("prestations", &prestation),
+                    ("version", &v),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    }
+    let (_, v) = projet_id(&t, u).await;
+    t.post_form(
+        &cookie,
+        &format!("{pbase}/ajouter/participant"),
+        &[("nom", "Louise Fabre"), ("role", "usager"), ("version", &v)],
+    )
+    .await;
+    // Starting without the structure's accord is refused; then signed, started.
+    let (_, v) = projet_id(&t, u).await;
+    let (status, _, body) = t
+        .post_form(
+            &cookie,
+            &format!("{pbase}/statut"),
+            &[("status", "en_cours"), ("version", &v)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("accord"), "{body}");
+    for partie in ["structure", "usager"] {
+        let (status, _, body) = t
+            .post_form(
+                &cookie,
+                &format!("{pbase}/accords"),
+                &[
+                    ("partie", partie),
+                    ("signatory", "usager"),
+                    ("signed_on", "2026-11-21"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{partie}: {body}");
+    }
+    let (status, _, _) = t
+        .post_form(
+            &cookie,
+            &format!("{pbase}/statut"),
+            &[("status", "en_cours"), ("version", &v)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // Bilan.
+    let p = t.fx.app.projet(&dir, pid.parse().unwrap()).await.unwrap();
+    let (o1, o2) = (
+        p.contenu.objectifs[0].id.to_string(),
+        p.contenu.objectifs[1].id.to_string(),
+    );
+    let (status, body) = t.page(&cookie, &format!("{pbase}/bilan")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Marcher chaque jour"));
+    let (status, _, body) = t
+        .post_form(
+            &cookie,
+            &format!("{pbase}/bilan"),
+            &[
+                ("date", "2026-11-22"),
+                ("objectif", &o1),
+                ("resultat", "atteint"),
+                ("commentaire", ""),
+                ("objectif", &o2),
+                ("resultat", "non_atteint"),
+                ("commentaire", "Douleurs"),
+                ("synthese", "Une belle année"),
+                ("prochain_bilan", "2027-06-01"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let (status, body) = t.page(&cookie, &pbase).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Bilan du 22/11/2026") && body.contains("Douleurs"));
+    // The document for the person: her words and the objectives, in the extracted text.
+    for url in [
+        format!("{pbase}/document.pdf"),
+        format!("{pbase}/document.pdf?gros=1"),
+    ] {
+        let resp = t
+            .http
+            .get(t.url(&url))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert_eq!(resp.headers()["content-type"], "application/pdf");
+        let text = pdf_text(&resp.bytes().await.unwrap());
+        assert!(text.contains("Je veux revoir la mer cet été."), "{text}");
+        assert!(text.contains("Marcher chaque jour"), "{text}");
+    }
+    // An educator of the DITEP cannot open it.
+    let educ = t.web_login("educ.internat").await;
+    let (status, _) = t.page(&educ, &pbase).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+async fn an_aggir_evaluation_is_explained_and_counts_in_the_gmp(t: TestApp) {
+    let cookie = t.web_login("medecin").await;
+    let dir = t.fx.ctx("direction").await;
+    let u =
+        t.fx.app
+            .create_usager(
+                &dir,
+                &parcours_app::usager::NewUsager {
+                    identity: identity("Giraud", "Paul", None),
+                    placement: t.fx.placement(t.fx.ehpad, t.fx.glycines),
+                    local_id: String::new(),
+                    confirm_not_duplicate: false,
+                },
+            )
+            .await
+            .unwrap();
+    let base = format!("/usagers/{u}/evaluations/aggir");
+    let (status, body) = t.page(&cookie, &base).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Spontanément") && body.contains("Se servir"));
+    // Everything done alone except toilette and habillage, partly: AABBAAAAAA → GIR 4.
+    let mut form: Vec<(String, String)> = vec![
+        ("evaluated_on".into(), "2026-11-20".into()),
+        ("etablissement_id".into(), t.fx.ehpad.to_string()),
+    ];
+    for v in parcours_app::domain::aggir::Variable::ALL {
+        let prefixes: Vec<String> = if v.sub_variables().is_empty() {
+            vec![v.code().to_string()]
+        } else {
+            v.sub_variables()
+                .iter()
+                .map(|s| format!("{}.{}", v.code(), s.key()))
+                .collect()
+        };
+        for p in prefixes {
+            for a in parcours_app::domain::aggir::Adverb::ALL {
+                let partial = (p.starts_with("toilette") || p.starts_with("habillage"))
+                    && a.code() == "totalement";
+                if !partial {
+                    form.push((format!("{p}.{}", a.code()), "on".into()));
+                }
+            }
+        }
+    }
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (status, location, body) = t.post_form(&cookie, &base, &pairs).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let (status, body) = t.page(&cookie, &location).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("GIR 4") && body.contains("rang 11"), "{body}");
+    assert!(body.contains("AABBAAAAAA"));
+    let pdf = t
+        .http
+        .get(t.url(&format!("{location}/document.pdf")))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), StatusCode::OK);
+    assert!(pdf_text(&pdf.bytes().await.unwrap()).contains("GIR 4"));
+    // An aide-soignant may read but not record an evaluation.
+    let aide = t.web_login("as.glycines").await;
+    let (status, _, _) = t.post_form(&aide, &base, &pairs).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // The GMP of the EHPAD counts persons with a séjour: none here yet, so no GMP but a page.
+    let direction = t.web_login("direction").await;
+    let (status, body) = t
+        .page(&direction, &format!("/etablissements/{}/gmp", t.fx.ehpad))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("GIR moyen pondéré"));
+}
+
 both!(
     pages_carry_security_headers,
     login_opens_a_cookie_session_and_logout_ends_it,
@@ -1043,4 +1396,6 @@ both!(
     the_partner_directory_searches_and_refuses_bad_input,
     waiting_list_and_occupancy_pages,
     the_administrator_sets_places_per_modality_and_unit_in_one_go,
+    the_projet_pages_go_from_needs_to_bilan_and_print_for_the_person,
+    an_aggir_evaluation_is_explained_and_counts_in_the_gmp,
 );

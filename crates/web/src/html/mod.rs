@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use crate::AppState;
 
 pub mod admin;
+pub mod aggir;
 pub mod admission;
 pub mod entourage;
 pub mod partner;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(entourage::router())
         .merge(partner::router())
         .merge(projet::router())
+        .merge(aggir::router())
         .merge(serafin::router())
         .merge(admin::router())
 }
