@@ -61,6 +61,14 @@ const FIELD_LABELS: &[(&str, &str)] = &[
     ("active", "actif"),
     ("role", "rôle"),
     ("notes", "observations"),
+    ("content", "contenu"),
+    ("kind", "type"),
+    ("number", "numéro d'avenant"),
+    ("started_on", "début de mise en œuvre"),
+    ("ended_on", "fin"),
+    ("synthese", "synthèse"),
+    ("next_bilan_on", "prochain bilan"),
+    ("evaluated_on", "date d'évaluation"),
 ];
 
 fn kind_label(kind: &str) -> &'static str {
@@ -72,6 +80,9 @@ fn kind_label(kind: &str) -> &'static str {
         "proche" => "Entourage",
         "mesure" => "Mesure de protection",
         "lien" => "Partenaire de l'usager",
+        "projet" => "Projet personnalisé",
+        "bilan" => "Bilan de projet personnalisé",
+        "evaluation" => "Évaluation",
         _ => "Dossier",
     }
 }

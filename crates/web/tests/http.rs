@@ -1194,6 +1194,35 @@ async fn the_projet_pages_go_from_needs_to_bilan_and_print_for_the_person(t: Tes
         assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     }
     let p = t.fx.app.projet(&dir, pid.parse().unwrap()).await.unwrap();
+    // A correction of a draft objective; the previous version of the projet is kept.
+    let o1 = p.contenu.objectifs[0].id;
+    let (status, body) = t
+        .page(&cookie, &format!("{pbase}/modifier/objectif/{o1}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Partir en séjour au bord de la mer"));
+    let need = p.contenu.besoins[0].id.to_string();
+    let (status, _, body) = t
+        .post_form(
+            &cookie,
+            &format!("{pbase}/modifier/objectif/{o1}"),
+            &[
+                ("titre", "Partir une semaine au bord de la mer"),
+                ("besoins", &need),
+                ("echeance", "2027-07-31"),
+                ("resultat_attendu", "Réalisé avant l'été"),
+                ("version", &p.version.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let (_, body) = t.page(&cookie, &format!("{base}/historique-dossier")).await;
+    assert!(body.contains("Projet personnalisé — version"), "{body}");
+    let p = t.fx.app.projet(&dir, pid.parse().unwrap()).await.unwrap();
+    assert_eq!(
+        p.contenu.objectifs[0].titre,
+        "Partir une semaine au bord de la mer"
+    );
     let prestation = leaf("2.2.");
     for o in &p.contenu.objectifs {
         let (_, v) = projet_id(&t, u).await;

@@ -47,6 +47,10 @@ pub fn router() -> Router<AppState> {
             get(element_form).post(add_element),
         )
         .route(
+            "/usagers/{id}/projets/{pid}/modifier/{kind}/{eid}",
+            get(edit_element_form).post(edit_element),
+        )
+        .route(
             "/usagers/{id}/projets/{pid}/retirer/{kind}/{eid}",
             post(remove_element),
         )
@@ -649,11 +653,73 @@ struct ElementPage {
     banner: Banner,
     p: ProjetView,
     kind: &'static str,
-    title: &'static str,
+    title: String,
+    action: String,
+    editing: bool,
     form: ElementForm,
     errors: Errors,
     choices_a: Vec<Choice>,
     choices_b: Vec<Choice>,
+}
+
+/// The form values of an existing element, to correct it.
+fn form_of(p: &ProjetView, kind: Kind, eid: u32) -> Option<ElementForm> {
+    let c = &p.contenu;
+    let base = ElementForm {
+        version: p.version,
+        ..ElementForm::default()
+    };
+    let ids = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>();
+    Some(match kind {
+        Kind::Attente => {
+            let a = c.attentes.iter().find(|x| x.id == eid)?;
+            ElementForm {
+                origine: a.origine.clone(),
+                texte: a.texte.clone(),
+                ..base
+            }
+        }
+        Kind::Besoin => {
+            let b = c.besoins.iter().find(|x| x.id == eid)?;
+            ElementForm {
+                code: b.serafin.code.clone(),
+                commentaire: b.commentaire.clone().unwrap_or_default(),
+                ..base
+            }
+        }
+        Kind::Objectif => {
+            let o = c.objectifs.iter().find(|x| x.id == eid)?;
+            ElementForm {
+                titre: o.titre.clone(),
+                besoins: ids(&o.besoins),
+                echeance: o.echeance.to_string(),
+                resultat_attendu: o.resultat_attendu.clone(),
+                referent: o.referent.clone().unwrap_or_default(),
+                avis_usager: o.avis_usager.clone().unwrap_or_default(),
+                ..base
+            }
+        }
+        Kind::Action => {
+            let a = c.actions.iter().find(|x| x.id == eid)?;
+            ElementForm {
+                libelle: a.libelle.clone(),
+                objectifs: ids(&a.objectifs),
+                moyens: a.moyens.clone().unwrap_or_default(),
+                referent: a.referent.clone().unwrap_or_default(),
+                prestations: a.prestations.iter().map(|x| x.code.clone()).collect(),
+                ..base
+            }
+        }
+        Kind::Participant => {
+            let x = c.participants.iter().find(|x| x.id == eid)?;
+            ElementForm {
+                nom: x.nom.clone(),
+                role: x.role.clone(),
+                contribution: x.contribution.clone().unwrap_or_default(),
+                ..base
+            }
+        }
+    })
 }
 
 fn kind_code(kind: Kind) -> (&'static str, &'static str) {
@@ -666,12 +732,14 @@ fn kind_code(kind: Kind) -> (&'static str, &'static str) {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn element_page(
     state: &AppState,
     ctx: &Ctx,
     id: UsagerId,
     pid: ProjetId,
     kind: Kind,
+    existing: Option<u32>,
     form: Option<ElementForm>,
     errors: Errors,
 ) -> Result<ElementPage, HtmlError> {
@@ -707,16 +775,28 @@ async fn element_page(
         ),
         Kind::Participant => (Choice::table(ROLES_PARTICIPANT), Vec::new()),
     };
-    let form = form.unwrap_or(ElementForm {
-        version: p.version,
-        ..ElementForm::default()
-    });
+    let form = match (form, existing) {
+        (Some(f), _) => f,
+        (None, Some(eid)) => form_of(&p, kind, eid).ok_or(HtmlError(AppError::NotFound))?,
+        (None, None) => ElementForm {
+            version: p.version,
+            ..ElementForm::default()
+        },
+    };
     Ok(ElementPage {
         layout: Layout::for_ctx(ctx),
         banner,
+        action: match existing {
+            Some(eid) => format!("/usagers/{id}/projets/{pid}/modifier/{code}/{eid}"),
+            None => format!("/usagers/{id}/projets/{pid}/ajouter/{code}"),
+        },
+        editing: existing.is_some(),
+        title: match existing {
+            Some(_) => title.replacen("Ajouter", "Modifier", 1),
+            None => title.to_string(),
+        },
         p,
         kind: code,
-        title,
         form,
         errors,
         choices_a,
@@ -731,7 +811,7 @@ async fn element_form(
 ) -> HtmlResult {
     let kind = Kind::parse(&kind).ok_or(HtmlError(AppError::NotFound))?;
     Ok(render(
-        &element_page(&state, &ctx, id, pid, kind, None, Errors::none()).await?,
+        &element_page(&state, &ctx, id, pid, kind, None, None, Errors::none()).await?,
     ))
 }
 
@@ -750,7 +830,50 @@ async fn add_element(
         Ok(()) => to(format!("/usagers/{id}/projets/{pid}?ok=element")),
         Err(AppError::Validation(e)) => Ok(render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &element_page(&state, &ctx, id, pid, kind, Some(form), Errors(e)).await?,
+            &element_page(&state, &ctx, id, pid, kind, None, Some(form), Errors(e)).await?,
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn edit_element_form(
+    State(state): State<AppState>,
+    CurrentUser(ctx): CurrentUser,
+    Path((id, pid, kind, eid)): Path<(UsagerId, ProjetId, String, u32)>,
+) -> HtmlResult {
+    let kind = Kind::parse(&kind).ok_or(HtmlError(AppError::NotFound))?;
+    Ok(render(
+        &element_page(&state, &ctx, id, pid, kind, Some(eid), None, Errors::none()).await?,
+    ))
+}
+
+/// A correction of an element of a projet in preparation (the previous version of the projet is kept).
+async fn edit_element(
+    State(state): State<AppState>,
+    CurrentUser(ctx): CurrentUser,
+    Path((id, pid, kind, eid)): Path<(UsagerId, ProjetId, String, u32)>,
+    Form(form): Form<ElementForm>,
+) -> HtmlResult {
+    let kind = Kind::parse(&kind).ok_or(HtmlError(AppError::NotFound))?;
+    match state
+        .app
+        .put_projet_element(&ctx, pid, Some(eid), &form.element(kind), form.version)
+        .await
+    {
+        Ok(()) => to(format!("/usagers/{id}/projets/{pid}?ok=element")),
+        Err(AppError::Validation(e)) => Ok(render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &element_page(
+                &state,
+                &ctx,
+                id,
+                pid,
+                kind,
+                Some(eid),
+                Some(form),
+                Errors(e),
+            )
+            .await?,
         )),
         Err(e) => Err(e.into()),
     }
