@@ -63,6 +63,44 @@ pub struct EvaluationView {
     pub version: i64,
 }
 
+fn view_of(
+    r: &EvaluationRow,
+    names: &std::collections::HashMap<Uuid, String>,
+) -> AppResult<EvaluationView> {
+    let needs = if r.kind == "besoins" {
+        needs_of(r)?
+            .into_iter()
+            .map(|l| NeedLineView {
+                label: l.serafin.label(),
+                code: l.serafin.code,
+                level_label: l
+                    .level
+                    .as_deref()
+                    .map(|x| rules::need_level_label(x).to_string()),
+                level: l.level,
+                comment: l.comment,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(EvaluationView {
+        id: EvaluationId::from_uuid(r.id),
+        kind: r.kind.clone(),
+        evaluated_on: parse_stored_date(&r.evaluated_on)?,
+        evaluator: names.get(&r.evaluator_id).cloned().unwrap_or_default(),
+        context: r.context.clone(),
+        cancelled: r.status == "annule",
+        cancel_reason: r.status_reason.clone(),
+        needs,
+        letters: r.letters.clone(),
+        rang: r.rang,
+        gir: r.gir,
+        recorded_at: micros_to_ts(r.created_at),
+        version: r.version,
+    })
+}
+
 fn needs_of(row: &EvaluationRow) -> AppResult<Vec<NeedLine>> {
     serde_json::from_str(&row.content)
         .map_err(|e| AppError::Internal(format!("evaluation {}: {e}", row.id)))
@@ -221,41 +259,10 @@ impl App {
             "evaluated_on desc, created_at desc",
         )
         .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let needs = if r.kind == "besoins" {
-                needs_of(r)?
-                    .into_iter()
-                    .map(|l| NeedLineView {
-                        label: l.serafin.label(),
-                        code: l.serafin.code,
-                        level_label: l
-                            .level
-                            .as_deref()
-                            .map(|x| rules::need_level_label(x).to_string()),
-                        level: l.level,
-                        comment: l.comment,
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            out.push(EvaluationView {
-                id: EvaluationId::from_uuid(r.id),
-                kind: r.kind.clone(),
-                evaluated_on: parse_stored_date(&r.evaluated_on)?,
-                evaluator: names.get(&r.evaluator_id).cloned().unwrap_or_default(),
-                context: r.context.clone(),
-                cancelled: r.status == "annule",
-                cancel_reason: r.status_reason.clone(),
-                needs,
-                letters: r.letters.clone(),
-                rang: r.rang,
-                gir: r.gir,
-                recorded_at: micros_to_ts(r.created_at),
-                version: r.version,
-            });
-        }
+        let out = rows
+            .iter()
+            .map(|r| view_of(r, &names))
+            .collect::<AppResult<Vec<_>>>()?;
         self.audit_alone(
             ctx,
             AuditAction::UsagerRead,
@@ -393,16 +400,13 @@ impl App {
     /// One AGGIR evaluation, explained, compared with the previous valid one of the person.
     pub async fn aggir_detail(&self, ctx: &Ctx, id: EvaluationId) -> AppResult<AggirDetail> {
         let row = EvaluationRow::get(&self.db, ctx.org(), id.as_uuid()).await?;
+        let usager = UsagerId::from_uuid(row.usager_id);
+        // The gate first: a refused professional learns nothing about the evaluation.
+        self.gate_person(ctx, Action::ReadUsager, usager).await?;
         if row.kind != "aggir" {
             return Err(AppError::NotFound);
         }
-        let usager = UsagerId::from_uuid(row.usager_id);
-        let all = self.evaluations(ctx, usager).await?;
-        let view = all
-            .iter()
-            .find(|v| v.id == id)
-            .cloned()
-            .ok_or(AppError::NotFound)?;
+        let view = view_of(&row, &self.user_names(ctx).await?)?;
         let evaluation = aggir_of(&row)?;
         let assessment = evaluation.compute();
         let previous_row = EvaluationRow::select_where(
@@ -415,7 +419,7 @@ impl App {
                 Bind::Id(row.id),
             ],
             "evaluated_on desc, created_at desc",
-            5,
+            50,
         )
         .await?
         .into_iter()
@@ -438,6 +442,14 @@ impl App {
             ),
             None => None,
         };
+        self.audit_alone(
+            ctx,
+            AuditAction::UsagerRead,
+            Some(usager),
+            "evaluation",
+            json!({"evaluation": id}),
+        )
+        .await?;
         Ok(AggirDetail {
             view,
             evaluation,

@@ -92,15 +92,24 @@ pub struct AccordView {
     pub recorded_by: String,
 }
 
+/// One objective as assessed at a bilan.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AppreciationView {
+    pub objectif_id: u32,
+    pub objectif: String,
+    /// `atteint`, `partiellement_atteint`, `non_atteint` or `abandonne`.
+    pub resultat: &'static str,
+    pub resultat_label: &'static str,
+    pub commentaire: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BilanView {
     #[schema(value_type = String)]
     pub id: BilanId,
     #[schema(value_type = String)]
     pub date: Date,
-    /// `(objective title, result label, comment)`
-    #[schema(value_type = Vec<Object>)]
-    pub appreciations: Vec<(String, &'static str, Option<String>)>,
+    pub appreciations: Vec<AppreciationView>,
     pub synthese: String,
     #[schema(value_type = String)]
     pub prochain_bilan: Date,
@@ -204,7 +213,7 @@ impl App {
             ctx.org(),
             "usager_id",
             usager.as_uuid(),
-            "created_at desc, id",
+            "created_at desc, number desc, id",
         )
         .await?;
         let mut out = Vec::with_capacity(rows.len());
@@ -305,17 +314,17 @@ impl App {
                 date: parse_stored_date(&b.bilan_date)?,
                 appreciations: appreciations
                     .iter()
-                    .map(|a| {
-                        (
-                            contenu
-                                .objectifs
-                                .iter()
-                                .find(|o| o.id == a.objectif)
-                                .map(|o| o.titre.clone())
-                                .unwrap_or_default(),
-                            a.resultat.label_fr(),
-                            a.commentaire.clone(),
-                        )
+                    .map(|a| AppreciationView {
+                        objectif_id: a.objectif,
+                        objectif: contenu
+                            .objectifs
+                            .iter()
+                            .find(|o| o.id == a.objectif)
+                            .map(|o| o.titre.clone())
+                            .unwrap_or_default(),
+                        resultat: a.resultat.code(),
+                        resultat_label: a.resultat.label_fr(),
+                        commentaire: a.commentaire.clone(),
                     })
                     .collect(),
                 synthese: b.synthese.clone(),
@@ -493,7 +502,8 @@ impl App {
         Ok(())
     }
 
-    /// Adds (or, with `existing`, replaces) an attente, besoin, objectif, action or participant.
+    /// Adds (or, with `existing`, replaces) an attente, besoin, objectif, action or participant;
+    /// returns its id.
     pub async fn put_projet_element(
         &self,
         ctx: &Ctx,
@@ -501,7 +511,7 @@ impl App {
         existing: Option<u32>,
         element: &Element,
         version: i64,
-    ) -> AppResult<()> {
+    ) -> AppResult<u32> {
         let what = match element {
             Element::Attente(_) => "attente",
             Element::Besoin(_) => "besoin",
@@ -509,10 +519,13 @@ impl App {
             Element::Action(_) => "action",
             Element::Participant(_) => "participant",
         };
+        let mut put = 0;
         self.update_contenu(ctx, id, version, what, |c| {
-            c.put(existing, element).map(|_| ())
+            put = c.put(existing, element)?;
+            Ok(())
         })
-        .await
+        .await?;
+        Ok(put)
     }
 
     pub async fn remove_projet_element(
@@ -532,6 +545,9 @@ impl App {
     /// Adds to the projet the needs of the person's latest needs evaluation not already in it.
     pub async fn import_needs(&self, ctx: &Ctx, id: ProjetId, version: i64) -> AppResult<usize> {
         let row = self.projet_row(ctx, id, Action::WriteProjet).await?;
+        if row.version != version {
+            return Err(AppError::Conflict);
+        }
         let evals = EvaluationRow::select_where(
             &self.db,
             ctx.org(),
@@ -549,6 +565,16 @@ impl App {
         };
         let lines: Vec<rules::NeedLine> = serde_json::from_str(&eval.content)
             .map_err(|e| AppError::Internal(format!("evaluation {}: {e}", eval.id)))?;
+        let present = contenu_of(&row)?;
+        if lines.iter().all(|l| {
+            present
+                .besoins
+                .iter()
+                .any(|b| b.serafin.code == l.serafin.code)
+        }) {
+            // Nothing new: no new version, no audit event.
+            return Ok(0);
+        }
         let mut added = 0;
         self.update_contenu(ctx, id, version, "import_besoins", |c| {
             for l in &lines {
@@ -653,6 +679,17 @@ impl App {
                 (None, signatory, name)
             }
         };
+        let already = q::accords(&self.db, ctx.org(), row.id).await?;
+        if already.iter().any(|a| {
+            a.partie == partie.code()
+                && a.signatory_user == signatory_user
+                && a.signatory_proche == signatory_proche
+        }) {
+            return Err(AppError::field(
+                "partie",
+                format!("L'accord de {signatory_name} est déjà enregistré sur cette version."),
+            ));
+        }
         let mut tx = self.begin().await?;
         q::insert_accord(
             &mut tx,
@@ -692,6 +729,9 @@ impl App {
         raw: &RawProjetStatus,
     ) -> AppResult<()> {
         let old = self.projet_row(ctx, id, Action::WriteProjet).await?;
+        if old.version != raw.version {
+            return Err(AppError::Conflict);
+        }
         let from = status_of(&old.status)?;
         let to = ProjetStatus::parse(&raw.status)?;
         let note = input::opt_text("note", &raw.note, input::LONG_TEXT)?;
@@ -701,9 +741,6 @@ impl App {
             .filter(|a| a.partie == Partie::Structure.code())
             .count();
         from.check_change(to, structure, note.as_deref())?;
-        if old.version != raw.version {
-            return Err(AppError::Conflict);
-        }
         let today = self.today().to_string();
         let mut row = old.clone();
         row.status = to.code().into();
@@ -882,6 +919,21 @@ impl App {
         }
         let contenu = contenu_of(&row)?;
         let bilan: Bilan = rules::check_bilan(&contenu, raw, self.today())?;
+        let same_day = BilanRow::select_where(
+            &self.db,
+            ctx.org(),
+            "projet_id = $2 and bilan_date = $3",
+            &[Bind::Id(row.id), Bind::Text(&bilan.date.to_string())],
+            "id",
+            1,
+        )
+        .await?;
+        if !same_day.is_empty() {
+            return Err(AppError::field(
+                "date",
+                "Un bilan de ce projet est déjà enregistré à cette date.",
+            ));
+        }
         let (now, by) = (self.now_micros(), ctx.user().as_uuid());
         let bid = self.new_id();
         let b = BilanRow {

@@ -60,7 +60,7 @@ async fn version(fx: &Fixture, ctx: &Ctx, id: ProjetId) -> i64 {
 
 async fn put(fx: &Fixture, ctx: &Ctx, id: ProjetId, e: Element) -> Result<(), AppError> {
     let v = version(fx, ctx, id).await;
-    fx.app.put_projet_element(ctx, id, None, &e, v).await
+    fx.app.put_projet_element(ctx, id, None, &e, v).await.map(|_| ())
 }
 
 /// Writes the chain attente → 2 besoins → 2 objectifs → 2 actions → prestations, and the participants.

@@ -95,10 +95,10 @@ pub fn projet_pdf(person: &UsagerRecord, p: &ProjetView, large: bool) -> Result<
             objectifs: b
                 .appreciations
                 .iter()
-                .map(|(o, r, comment)| pdf::BilanObjectif {
-                    objective: o.clone(),
-                    assessment: r.to_lowercase(),
-                    comment: comment.clone(),
+                .map(|a| pdf::BilanObjectif {
+                    objective: a.objectif.clone(),
+                    assessment: a.resultat_label.to_lowercase(),
+                    comment: a.commentaire.clone(),
                 })
                 .collect(),
             synthesis: Some(b.synthese.clone()),

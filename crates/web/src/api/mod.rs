@@ -23,7 +23,9 @@ pub mod admin;
 pub mod admission;
 pub mod aggir;
 pub mod entourage;
+pub mod evaluation;
 pub mod partner;
+pub mod projet;
 pub mod serafin;
 pub mod session;
 pub mod usager;
@@ -39,6 +41,8 @@ pub fn router() -> Router<AppState> {
         .merge(entourage::router())
         .merge(partner::router())
         .merge(serafin::router())
+        .merge(projet::router())
+        .merge(evaluation::router())
 }
 
 #[derive(OpenApi)]
@@ -61,6 +65,12 @@ pub fn router() -> Router<AppState> {
         entourage::consents, entourage::record_consent, entourage::may,
         partner::search_partners, partner::get_partner, partner::create_partner, partner::update_partner,
         serafin::list_concepts, serafin::get_concept,
+        projet::list_projets, projet::create_projet, projet::get_projet, projet::add_attente,
+        projet::add_besoin, projet::add_objectif, projet::add_action, projet::add_participant,
+        projet::replace_element, projet::remove_element, projet::import_needs, projet::record_accord,
+        projet::change_status, projet::create_avenant, projet::record_bilan,
+        evaluation::list_evaluations, evaluation::record_needs_evaluation, evaluation::record_aggir,
+        evaluation::aggir_detail, evaluation::cancel_evaluation, evaluation::gmp,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)

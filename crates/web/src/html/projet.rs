@@ -827,7 +827,7 @@ async fn add_element(
         .put_projet_element(&ctx, pid, None, &form.element(kind), form.version)
         .await
     {
-        Ok(()) => to(format!("/usagers/{id}/projets/{pid}?ok=element")),
+        Ok(_) => to(format!("/usagers/{id}/projets/{pid}?ok=element")),
         Err(AppError::Validation(e)) => Ok(render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &element_page(&state, &ctx, id, pid, kind, None, Some(form), Errors(e)).await?,
@@ -860,7 +860,7 @@ async fn edit_element(
         .put_projet_element(&ctx, pid, Some(eid), &form.element(kind), form.version)
         .await
     {
-        Ok(()) => to(format!("/usagers/{id}/projets/{pid}?ok=element")),
+        Ok(_) => to(format!("/usagers/{id}/projets/{pid}?ok=element")),
         Err(AppError::Validation(e)) => Ok(render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &element_page(
