@@ -14,8 +14,8 @@ use serde::de::DeserializeOwned;
 use crate::AppState;
 
 pub mod admin;
-pub mod aggir;
 pub mod admission;
+pub mod aggir;
 pub mod entourage;
 pub mod partner;
 pub mod projet;
