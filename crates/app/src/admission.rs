@@ -981,6 +981,40 @@ impl App {
         let mut tx = self.begin().await?;
         row.update(&mut tx, Some(old.usager_id), Some(&reason))
             .await?;
+        // The last planned séjour of an admission cancelled: its request goes back to the waiting list.
+        if let Some(rid) = old.request_id {
+            let others = SejourRow::list_by_in(&mut tx, ctx.org(), "request_id", rid, "id").await?;
+            if others
+                .iter()
+                .all(|o| o.id == old.id || o.status == SejourStatus::Annule.code())
+            {
+                let req = AdmissionRequestRow::get_in(&mut tx, ctx.org(), rid).await?;
+                if req.status == RequestStatus::Admise.code() {
+                    let mut back = req.clone();
+                    back.status = RequestStatus::EnAttenteDePlace.code().into();
+                    back.status_reason = Some(reason.clone());
+                    back.sejour_id = None;
+                    back.version += 1;
+                    (back.updated_at, back.updated_by) = self.stamp_new(ctx);
+                    back.update(&mut tx, Some(old.usager_id), Some(&reason))
+                        .await?;
+                    let seq = q::request_events(&self.db, ctx.org(), rid).await?.len() as i64 + 1;
+                    q::insert_request_event(
+                        &mut tx,
+                        ctx.org(),
+                        rid,
+                        &q::RequestEventRow {
+                            seq,
+                            status: back.status.clone(),
+                            reason: Some(reason.clone()),
+                            at: back.updated_at,
+                            by_user: back.updated_by,
+                        },
+                    )
+                    .await?;
+                }
+            }
+        }
         self.audit(
             &mut tx,
             ctx,
@@ -1280,8 +1314,13 @@ impl App {
             .flatten();
         let start = e.take(input::date("start_date", &raw.start_date));
         let end = e.take(input::opt_date("end_date", &raw.end_date)).flatten();
-        let validity =
-            start.and_then(|s| e.take(Validity::check(s, end).map_err(|x| x.0[0].clone())));
+        let validity = start.and_then(|s| match Validity::check(s, end) {
+            Ok(v) => Some(v),
+            Err(errs) => {
+                e.0.extend(errs.0);
+                None
+            }
+        });
         let number = e
             .take(input::opt_line(
                 "decision_number",
@@ -1512,30 +1551,39 @@ impl App {
             1000,
         )
         .await?;
-        let mut out = Vec::new();
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.usager_id).collect();
+        let people = parcours_store::usager::summaries(&self.db, ctx.org(), &ids).await?;
+        let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let person = parcours_store::usager::get(&self.db, ctx.org(), r.usager_id).await?;
-            let name = format!(
-                "{} {}",
-                person
-                    .used_name
-                    .clone()
-                    .unwrap_or(person.birth_name.clone()),
-                person
-                    .used_first_name
-                    .clone()
-                    .unwrap_or(person.birth_first_name.clone())
-            );
+            let name = people
+                .iter()
+                .find(|p| p.id == r.usager_id)
+                .map(|p| {
+                    format!(
+                        "{} {}",
+                        p.used_name.clone().unwrap_or(p.birth_name.clone()),
+                        p.used_first_name
+                            .clone()
+                            .unwrap_or(p.birth_first_name.clone())
+                    )
+                })
+                .unwrap_or_default();
             out.push(self.request_view(ctx, &names, r, name).await?);
         }
-        self.audit_alone(
-            ctx,
-            AuditAction::WaitingListRead,
-            None,
-            "etablissement",
-            json!({"etablissement": etab, "demandes": out.len()}),
-        )
-        .await?;
+        // The list names persons: each one shown is traced in that person's access history.
+        let mut tx = self.begin().await?;
+        for r in &out {
+            self.audit(
+                &mut tx,
+                ctx,
+                AuditAction::WaitingListRead,
+                Some(r.usager_id),
+                "etablissement",
+                json!({"etablissement": etab, "demande": r.id}),
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(out)
     }
 
@@ -1707,8 +1755,13 @@ pub(crate) fn contract_signed(
     sejours: &[SejourRow],
     contrats: &[ContratRow],
 ) -> bool {
-    if s.previous_id.is_some() {
-        return true;
+    // A séjour opened by a change of modality is covered by the contract of the chain's first séjour.
+    if let Some(prev) = s.previous_id {
+        return match sejours.iter().find(|o| o.id == prev) {
+            Some(p) => contract_signed(p, sejours, contrats),
+            // The previous séjour is not among those read (out of the page's scope): trust the chain.
+            None => true,
+        };
     }
     let Ok(dates) = stored_dates(s) else {
         return false;

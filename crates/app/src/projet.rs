@@ -84,6 +84,9 @@ pub struct ProjetEventView {
 pub struct AccordView {
     #[schema(value_type = String)]
     pub partie: Partie,
+    /// Given on the current version of the content (an accord given before a later edit no longer
+    /// counts: the version must be signed again).
+    pub current: bool,
     pub signatory_name: String,
     #[schema(value_type = String)]
     pub signed_on: Date,
@@ -164,18 +167,6 @@ impl ProjetView {
             .get(code)
             .cloned()
             .unwrap_or_else(|| code.to_string())
-    }
-    pub fn structure_accords(&self) -> usize {
-        self.accords
-            .iter()
-            .filter(|a| a.partie == Partie::Structure)
-            .count()
-    }
-    pub fn person_accords(&self) -> usize {
-        self.accords
-            .iter()
-            .filter(|a| a.partie == Partie::Usager)
-            .count()
     }
 }
 
@@ -288,6 +279,7 @@ impl App {
             .into_iter()
             .map(|a| {
                 Ok(AccordView {
+                    current: a.projet_version == row.version,
                     partie: Partie::parse(&a.partie)
                         .map_err(|_| AppError::Internal(a.partie.clone()))?,
                     signatory_name: a.signatory_name,
@@ -614,6 +606,18 @@ impl App {
             Partie::Usager => Action::WriteProjet,
         };
         let row = self.projet_row(ctx, id, action).await?;
+        // The structure's accord comes from the establishment that carries the projet.
+        if partie == Partie::Structure
+            && !ctx
+                .actor
+                .assignments
+                .iter()
+                .any(|a| a.etablissement.as_uuid() == row.etablissement_id)
+        {
+            return Err(AppError::Forbidden(
+                parcours_domain::authz::DenyReason::OutOfScope,
+            ));
+        }
         let status = status_of(&row.status)?;
         if status == ProjetStatus::Termine {
             return Err(AppError::field("partie", "Ce projet est terminé."));
@@ -681,7 +685,8 @@ impl App {
         };
         let already = q::accords(&self.db, ctx.org(), row.id).await?;
         if already.iter().any(|a| {
-            a.partie == partie.code()
+            a.projet_version == row.version
+                && a.partie == partie.code()
                 && a.signatory_user == signatory_user
                 && a.signatory_proche == signatory_proche
         }) {
@@ -697,6 +702,7 @@ impl App {
             &AccordRow {
                 id: self.new_id(),
                 projet_id: row.id,
+                projet_version: row.version,
                 partie: partie.code().into(),
                 signatory_user,
                 signatory_proche,
@@ -736,9 +742,10 @@ impl App {
         let to = ProjetStatus::parse(&raw.status)?;
         let note = input::opt_text("note", &raw.note, input::LONG_TEXT)?;
         let accords = q::accords(&self.db, ctx.org(), old.id).await?;
+        // Only accords given on this version of the content count.
         let structure = accords
             .iter()
-            .filter(|a| a.partie == Partie::Structure.code())
+            .filter(|a| a.partie == Partie::Structure.code() && a.projet_version == old.version)
             .count();
         from.check_change(to, structure, note.as_deref())?;
         let today = self.today().to_string();

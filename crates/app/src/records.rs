@@ -79,7 +79,7 @@ fn kind_label(kind: &str) -> &'static str {
         "decision" => "Décision d'orientation",
         "proche" => "Entourage",
         "mesure" => "Mesure de protection",
-        "lien" => "Partenaire de l'usager",
+        "lien_partenaire" => "Partenaire de l'usager",
         "projet" => "Projet personnalisé",
         "bilan" => "Bilan de projet personnalisé",
         "evaluation" => "Évaluation",
@@ -213,5 +213,44 @@ mod tests {
             unreachable!()
         };
         assert_eq!(changed_fields(&p, &c), vec!["fin".to_string()]);
+    }
+}
+
+/// A record of a person's file addressed by id in a URL under the person's own URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owned {
+    Demande,
+    Sejour,
+    Projet,
+    Evaluation,
+}
+
+impl App {
+    /// Whether the record `id` belongs to `usager` (NotFound otherwise). Pages address records under
+    /// the person's URL (`/usagers/{id}/projets/{pid}`): a mismatched pair must never act on, or show
+    /// under one identity, the record of another person. Access itself is decided by the use case.
+    pub async fn check_belongs(
+        &self,
+        ctx: &Ctx,
+        owned: Owned,
+        id: uuid::Uuid,
+        usager: UsagerId,
+    ) -> AppResult<()> {
+        use parcours_store::records::{AdmissionRequestRow, EvaluationRow, ProjetRow, SejourRow};
+        let owner = match owned {
+            Owned::Demande => {
+                AdmissionRequestRow::get(&self.db, ctx.org(), id)
+                    .await?
+                    .usager_id
+            }
+            Owned::Sejour => SejourRow::get(&self.db, ctx.org(), id).await?.usager_id,
+            Owned::Projet => ProjetRow::get(&self.db, ctx.org(), id).await?.usager_id,
+            Owned::Evaluation => EvaluationRow::get(&self.db, ctx.org(), id).await?.usager_id,
+        };
+        if owner == usager.as_uuid() {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
     }
 }

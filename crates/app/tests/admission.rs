@@ -221,7 +221,7 @@ async fn request_to_two_modality_admission(fx: Fixture) {
         )
         .await
         .unwrap_err();
-    assert!(field(e, "exit").contains("précéder"));
+    assert!(field(e, "exit_date").contains("précéder"));
     // A change of modality closes one séjour and opens the next, both kept.
     let internat = file
         .sejours

@@ -60,7 +60,10 @@ async fn version(fx: &Fixture, ctx: &Ctx, id: ProjetId) -> i64 {
 
 async fn put(fx: &Fixture, ctx: &Ctx, id: ProjetId, e: Element) -> Result<(), AppError> {
     let v = version(fx, ctx, id).await;
-    fx.app.put_projet_element(ctx, id, None, &e, v).await.map(|_| ())
+    fx.app
+        .put_projet_element(ctx, id, None, &e, v)
+        .await
+        .map(|_| ())
 }
 
 /// Writes the chain attente → 2 besoins → 2 objectifs → 2 actions → prestations, and the participants.
@@ -474,6 +477,47 @@ async fn only_who_may_sign_gives_the_persons_accord(fx: Fixture) {
         .unwrap_err();
     assert!(matches!(e, AppError::Validation(_)));
     assert_eq!(fx.app.projet(&dir, id).await.unwrap().version, v);
+    // The structure signs, then the content changes: the accord no longer counts.
+    fx.app
+        .record_accord(
+            &dir,
+            id,
+            &RawAccord {
+                partie: "structure".into(),
+                signatory: String::new(),
+                signed_on: "2026-11-20".into(),
+            },
+        )
+        .await
+        .unwrap();
+    put(
+        &fx,
+        &dir,
+        id,
+        Element::Attente(RawAttente {
+            origine: "representant".into(),
+            texte: "Qu'elle garde sa chambre au rez-de-chaussée.".into(),
+        }),
+    )
+    .await
+    .unwrap();
+    let p = fx.app.projet(&dir, id).await.unwrap();
+    assert!(p.accords.iter().all(|a| !a.current));
+    let e = fx
+        .app
+        .change_projet_status(
+            &dir,
+            id,
+            &RawProjetStatus {
+                status: "en_cours".into(),
+                note: String::new(),
+                version: p.version,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(field(e, "status").contains("accord"));
+    let v = p.version;
     // A stale version is a conflict, never a silent overwrite.
     let stale = fx
         .app
@@ -489,6 +533,7 @@ async fn only_who_may_sign_gives_the_persons_accord(fx: Fixture) {
         )
         .await;
     assert!(matches!(stale, Err(AppError::Conflict)));
+    assert_eq!(fx.app.projet(&dir, id).await.unwrap().version, v);
 }
 
 both!(

@@ -234,24 +234,24 @@ impl SejourDates {
         if let Some(x) = self.exit {
             match self.entry {
                 None => e.push(
-                    "exit",
+                    "exit_date",
                     "Une sortie ne peut être enregistrée qu'après l'entrée effective.",
                 ),
                 Some(en) if x < en => e.push(
-                    "exit",
+                    "exit_date",
                     "La date de sortie ne peut pas précéder la date d'entrée.",
                 ),
                 _ => {}
             }
             if x > today {
-                e.push("exit", "La sortie effective ne peut pas être dans le futur : utilisez la sortie prévue.");
+                e.push("exit_date", "La sortie effective ne peut pas être dans le futur : utilisez la sortie prévue.");
             }
         }
         if let Some(en) = self.entry
             && en > today
         {
             e.push(
-                "entry",
+                "entry_date",
                 "L'entrée effective ne peut pas être dans le futur : utilisez l'entrée prévue.",
             );
         }
@@ -404,7 +404,7 @@ mod tests {
             Some(date(2026, 1, 9)),
         );
         assert_eq!(
-            bad.check(today).unwrap_err().get("exit").unwrap(),
+            bad.check(today).unwrap_err().get("exit_date").unwrap(),
             "La date de sortie ne peut pas précéder la date d'entrée."
         );
         assert!(

@@ -369,11 +369,6 @@ impl Actor {
         })
     }
 
-    /// Any assignment in the establishment (whole or one of its units).
-    pub fn works_in(&self, e: EtablissementId) -> bool {
-        self.assignments.iter().any(|a| a.etablissement == e)
-    }
-
     pub fn visible_scope(&self) -> VisibleScope {
         let mut scope = VisibleScope::default();
         for a in &self.assignments {
@@ -403,9 +398,13 @@ pub fn decide(actor: &Actor, action: Action, resource: &Resource<'_>) -> Decisio
     let in_scope = match (action, resource) {
         (a, Resource::Organisation(_)) if a.organisation_wide() || a == A::ListUsagers => true,
         (A::CreateUsager, Resource::NewUsager { placement, .. }) => actor.covers(placement),
-        (a, Resource::Etablissement { etablissement, .. }) if a.establishment_wide() => {
-            actor.works_in(*etablissement)
-        }
+        // The waiting list and the places of an establishment name persons of every unit: only an
+        // assignment to the whole establishment opens them.
+        (a, Resource::Etablissement { etablissement, .. }) if a.establishment_wide() => actor
+            .covers(&Placement {
+                etablissement: *etablissement,
+                unite: None,
+            }),
         (a, Resource::Usager { placements, .. })
             if !a.organisation_wide()
                 && !a.establishment_wide()
@@ -589,17 +588,17 @@ mod tests {
                     };
                     let role_ok = expected_roles(*action).contains(role);
                     let scoped = !action.organisation_wide() && *action != A::ListUsagers;
-                    // An establishment-wide action is allowed from any unit of the establishment.
-                    let unit_suffices = action.establishment_wide()
-                        && *situation == Situation::OtherUnitOfUnitOnlyAssignment;
+                    // The actor is assigned to one unit: establishment-wide actions need the whole
+                    // establishment, so they are refused even "in scope".
+                    let unit_only = action.establishment_wide();
                     let expected = match situation {
                         Situation::InactiveAccount => Decision::Deny(DenyReason::Inactive),
                         Situation::OtherOrganisation => {
                             Decision::Deny(DenyReason::OtherOrganisation)
                         }
                         _ if !role_ok => Decision::Deny(DenyReason::RoleNotAllowed),
+                        _ if unit_only => Decision::Deny(DenyReason::OutOfScope),
                         Situation::InScope => Decision::Allow,
-                        _ if unit_suffices => Decision::Allow,
                         _ if scoped => Decision::Deny(DenyReason::OutOfScope),
                         _ => Decision::Allow,
                     };
@@ -629,6 +628,20 @@ mod tests {
         };
         assert_eq!(decide(&a, A::ReadUsager, &r), Decision::Allow);
         assert_eq!(a.visible_scope().etablissements.len(), 1);
+        // …and opens the establishment's waiting list, which a unit assignment does not.
+        let etab = Resource::Etablissement {
+            organisation: a.organisation,
+            etablissement: EtablissementId::from_uuid(id(ETAB)),
+        };
+        assert_eq!(
+            decide(&a, A::ViewEstablishmentActivity, &etab),
+            Decision::Allow
+        );
+        let unit_only = actor(Role::Direction, true);
+        assert_eq!(
+            decide(&unit_only, A::ViewEstablishmentActivity, &etab),
+            Decision::Deny(DenyReason::OutOfScope)
+        );
     }
 
     #[test]

@@ -219,6 +219,44 @@ async fn run(args: Args) -> Result<(), String> {
             return Err(format!("record {id} answered {status}"));
         }
     }
+    // Projets personnalisés: a written projet for up to 200 persons, then its page and its PDF.
+    let projets = build_projets(&fx, &ctx, &page.items, 200).await?;
+    let mut projet_ms = Vec::with_capacity(args.requests);
+    let mut pdf_ms = Vec::with_capacity(args.requests / 4);
+    let mut admission_ms = Vec::with_capacity(args.requests);
+    for i in 0..args.requests {
+        let (person, projet) = &projets[(i * 7919) % projets.len()];
+        let t = Instant::now();
+        let (status, _) = get(
+            &router,
+            &format!("/usagers/{person}/projets/{projet}"),
+            &cookie,
+        )
+        .await?;
+        projet_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        if status != StatusCode::OK {
+            return Err(format!("projet {projet} answered {status}"));
+        }
+        let t = Instant::now();
+        let (status, _) = get(&router, &format!("/usagers/{person}/admission"), &cookie).await?;
+        admission_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        if status != StatusCode::OK {
+            return Err(format!("admission of {person} answered {status}"));
+        }
+        if i % 4 == 0 {
+            let t = Instant::now();
+            let (status, _) = get(
+                &router,
+                &format!("/usagers/{person}/projets/{projet}/document.pdf"),
+                &cookie,
+            )
+            .await?;
+            pdf_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+            if status != StatusCode::OK {
+                return Err(format!("PDF of {projet} answered {status}"));
+            }
+        }
+    }
     let audit_events = parcours_store::audit::page(&fx.app.db, fx.org.as_uuid(), 0, 1)
         .await
         .map_err(|e| e.to_string())?
@@ -240,7 +278,104 @@ async fn run(args: Args) -> Result<(), String> {
     report("search: birth date (`12/03/1938`)", birth_date);
     report("search: INS start (`2 38 0`)", ins);
     report("record page (`GET /usagers/{id}`)", record_ms);
+    report(
+        "admission tab (`GET /usagers/{id}/admission`)",
+        admission_ms,
+    );
+    report("projet page (`GET /usagers/{id}/projets/{p}`)", projet_ms);
+    report("projet PDF (`…/document.pdf`)", pdf_ms);
     Ok(())
+}
+
+/// Writes a projet personnalisé (one attente, two needs, two objectives with their actions, the
+/// person as participant) for up to `n` persons, through the use cases.
+async fn build_projets(
+    fx: &Fixture,
+    ctx: &parcours_app::Ctx,
+    persons: &[parcours_app::usager::UsagerListItem],
+    n: usize,
+) -> Result<Vec<(String, String)>, String> {
+    use parcours_app::domain::projet::{
+        Element, RawAction, RawAttente, RawBesoin, RawObjectif, RawParticipant,
+    };
+    let e = |x: parcours_app::AppError| format!("{x:?}");
+    let mut out = Vec::new();
+    for p in persons.iter().take(n) {
+        let record = fx.app.get_usager(ctx, p.id).await.map_err(e)?;
+        let Some(place) = record.placements.first() else {
+            continue;
+        };
+        let id = fx
+            .app
+            .create_projet(
+                ctx,
+                p.id,
+                &parcours_app::projet::RawNewProjet {
+                    etablissement_id: place.etablissement_id.to_string(),
+                    kind: "PPA".into(),
+                },
+            )
+            .await
+            .map_err(e)?;
+        let mut version = 1;
+        let mut put = async |element: Element| -> Result<u32, String> {
+            let r = fx
+                .app
+                .put_projet_element(ctx, id, None, &element, version)
+                .await
+                .map_err(e)?;
+            version += 1;
+            Ok(r)
+        };
+        put(Element::Attente(RawAttente {
+            origine: "personne".into(),
+            texte: "Je voudrais continuer à aller au marché le samedi avec ma fille.".into(),
+        }))
+        .await?;
+        let mut objectifs = Vec::new();
+        for (need, title) in [
+            ("1.3.4.1", "Sortir chaque semaine"),
+            ("1.2.1.3", "Marcher seul"),
+        ] {
+            let b = put(Element::Besoin(RawBesoin {
+                code: need.into(),
+                commentaire: "Besoin important".into(),
+            }))
+            .await?;
+            objectifs.push(
+                put(Element::Objectif(RawObjectif {
+                    titre: title.into(),
+                    besoins: vec![b.to_string()],
+                    echeance: "2027-06-30".into(),
+                    resultat_attendu: "Réalisé chaque semaine".into(),
+                    referent: "Karim Haddad".into(),
+                    ..RawObjectif::default()
+                }))
+                .await?,
+            );
+        }
+        for o in objectifs {
+            put(Element::Action(RawAction {
+                libelle: "Accompagnement par un professionnel".into(),
+                objectifs: vec![o.to_string()],
+                moyens: "Deux heures par semaine".into(),
+                prestations: vec!["2.2.1".into()],
+                ..RawAction::default()
+            }))
+            .await?;
+        }
+        put(Element::Participant(RawParticipant {
+            nom: p.display_name.clone(),
+            role: "usager".into(),
+            contribution: "A choisi ses objectifs".into(),
+        }))
+        .await?;
+        out.push((p.id.to_string(), id.to_string()));
+    }
+    if out.is_empty() {
+        return Err("no projet could be written".into());
+    }
+    Ok(out)
 }
 
 fn urlencode(s: &str) -> String {

@@ -532,7 +532,7 @@ async fn bad_input_is_refused_in_french_and_nothing_is_written(t: TestApp) {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(message(&e, "exit").contains("précéder"), "{e}");
+    assert!(message(&e, "exit_date").contains("précéder"), "{e}");
     // Only a planned séjour is cancelled; a started one ends with an exit.
     let (status, e) = t
         .post(

@@ -1329,6 +1329,48 @@ async fn the_projet_pages_go_from_needs_to_bilan_and_print_for_the_person(t: Tes
         assert!(text.contains("Je veux revoir la mer cet été."), "{text}");
         assert!(text.contains("Marcher chaque jour"), "{text}");
     }
+    // The projet addressed under another person's URL is not found, and nothing is signed.
+    let other =
+        t.fx.app
+            .create_usager(
+                &dir,
+                &parcours_app::usager::NewUsager {
+                    identity: identity("Autre", "Personne", None),
+                    placement: t.fx.placement(t.fx.ehpad, t.fx.glycines),
+                    local_id: String::new(),
+                    confirm_not_duplicate: false,
+                },
+            )
+            .await
+            .unwrap();
+    let accords_before =
+        t.fx.app
+            .projet(&dir, pid.parse().unwrap())
+            .await
+            .unwrap()
+            .accords
+            .len();
+    let (status, _, _) = t
+        .post_form(
+            &cookie,
+            &format!("/usagers/{other}/projets/{pid}/accords"),
+            &[("partie", "structure"), ("signed_on", "2026-11-22")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = t
+        .page(&cookie, &format!("/usagers/{other}/projets/{pid}"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        t.fx.app
+            .projet(&dir, pid.parse().unwrap())
+            .await
+            .unwrap()
+            .accords
+            .len(),
+        accords_before
+    );
     // An educator of the DITEP cannot open it.
     let educ = t.web_login("educ.internat").await;
     let (status, _) = t.page(&educ, &pbase).await;
@@ -1373,13 +1415,16 @@ async fn an_aggir_evaluation_is_explained_and_counts_in_the_gmp(t: TestApp) {
             for a in parcours_app::domain::aggir::Adverb::ALL {
                 let partial = (p.starts_with("toilette") || p.starts_with("habillage"))
                     && a.code() == "totalement";
-                if !partial {
-                    form.push((format!("{p}.{}", a.code()), "on".into()));
-                }
+                let answer = if partial { "non" } else { "oui" };
+                form.push((format!("{p}.{}", a.code()), answer.into()));
             }
         }
     }
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    // An unanswered item is refused, never computed as "no".
+    let (status, _, body) = t.post_form(&cookie, &base, &pairs[..pairs.len() - 1]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Incomplet"), "{body}");
     let (status, location, body) = t.post_form(&cookie, &base, &pairs).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     let (status, body) = t.page(&cookie, &location).await;

@@ -295,3 +295,24 @@ create trigger consentement_no_update before update on consentement
     for each row execute function consentement_append_only();
 create trigger consentement_no_delete before delete on consentement
     for each row execute function consentement_append_only();
+create trigger consentement_no_truncate before truncate on consentement
+    for each statement execute function consentement_append_only();
+
+-- The history itself is append-only: request events and record versions are never changed or removed.
+create function history_append_only() returns trigger language plpgsql as $$
+begin
+    raise exception '% is append-only', tg_table_name;
+end;
+$$;
+create trigger admission_request_event_no_update before update on admission_request_event
+    for each row execute function history_append_only();
+create trigger admission_request_event_no_delete before delete on admission_request_event
+    for each row execute function history_append_only();
+create trigger admission_request_event_no_truncate before truncate on admission_request_event
+    for each statement execute function history_append_only();
+create trigger record_version_no_update before update on record_version
+    for each row execute function history_append_only();
+create trigger record_version_no_delete before delete on record_version
+    for each row execute function history_append_only();
+create trigger record_version_no_truncate before truncate on record_version
+    for each statement execute function history_append_only();

@@ -77,12 +77,14 @@ create table projet_event (
     constraint projet_event_projet_fk foreign key (organisation_id, projet_id) references projet (organisation_id, id)
 );
 
--- The accords on one version: the structure's (a professional) and the person's or their
--- representative's (`signatory_proche` null = the person). Append-only.
+-- The accords on one version of the content (`projet_version`: an accord given before a later edit no
+-- longer counts): the structure's (a professional) and the person's or their representative's
+-- (`signatory_proche` null = the person). Append-only.
 create table projet_accord (
     organisation_id uuid not null,
     id uuid not null,
     projet_id uuid not null,
+    projet_version bigint not null,
     partie text not null,
     signatory_user uuid,
     signatory_proche uuid,
@@ -132,3 +134,7 @@ create trigger projet_accord_no_update before update on projet_accord
     for each row execute function projet_append_only();
 create trigger projet_accord_no_delete before delete on projet_accord
     for each row execute function projet_append_only();
+create trigger projet_event_no_truncate before truncate on projet_event
+    for each statement execute function projet_append_only();
+create trigger projet_accord_no_truncate before truncate on projet_accord
+    for each statement execute function projet_append_only();

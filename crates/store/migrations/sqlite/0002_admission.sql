@@ -294,3 +294,21 @@ create trigger consentement_no_delete before delete on consentement
 begin
     select raise(abort, 'consentement is append-only');
 end;
+
+-- The history itself is append-only: request events and record versions are never changed or removed.
+create trigger admission_request_event_no_update before update on admission_request_event
+begin
+    select raise(abort, 'admission_request_event is append-only');
+end;
+create trigger admission_request_event_no_delete before delete on admission_request_event
+begin
+    select raise(abort, 'admission_request_event is append-only');
+end;
+create trigger record_version_no_update before update on record_version
+begin
+    select raise(abort, 'record_version is append-only');
+end;
+create trigger record_version_no_delete before delete on record_version
+begin
+    select raise(abort, 'record_version is append-only');
+end;

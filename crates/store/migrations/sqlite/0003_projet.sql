@@ -77,12 +77,14 @@ create table projet_event (
     constraint projet_event_projet_fk foreign key (organisation_id, projet_id) references projet (organisation_id, id)
 ) strict;
 
--- The accords on one version: the structure's (a professional) and the person's or their
--- representative's (`signatory_proche` null = the person). Append-only.
+-- The accords on one version of the content (`projet_version`: an accord given before a later edit no
+-- longer counts): the structure's (a professional) and the person's or their representative's
+-- (`signatory_proche` null = the person). Append-only.
 create table projet_accord (
     organisation_id blob not null,
     id blob not null,
     projet_id blob not null,
+    projet_version integer not null,
     partie text not null,
     signatory_user blob,
     signatory_proche blob,

@@ -6,7 +6,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
+
 use axum::routing::get;
 use parcours_app::admission::{
     AdmissionFile, AdmissionPlace, ContratView, DecisionView, OccupancyView, RawAdmission,
@@ -30,8 +30,10 @@ use super::{
     Choice, Errors, Form, HtmlError, HtmlResult, Layout, date_fr, datetime_fr, opt_date_fr, render,
     render_status, tick, ticked,
 };
+use super::{OkQuery, banner, to};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use parcours_app::records::Owned;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -82,41 +84,12 @@ pub fn router() -> Router<AppState> {
         .route("/etablissements/{id}/occupation", get(occupancy))
 }
 
-/// The banner of a person (reading the record is itself gated and audited).
-async fn banner(state: &AppState, ctx: &Ctx, id: UsagerId) -> Result<Banner, HtmlError> {
-    Ok(Banner::of(&state.app.get_usager(ctx, id).await?))
-}
-
-fn to(path: String) -> HtmlResult {
-    Ok(Redirect::to(&path).into_response())
-}
-
 fn modalite_choices() -> Vec<Choice> {
     Choice::codes(codelist::modalites())
 }
 
-/// Renders a form page again with its errors (422), or passes other errors on.
-macro_rules! form_errors {
-    ($result:expr, $ok:expr, |$errors:ident| $page:expr) => {
-        match $result {
-            Ok(_) => $ok,
-            Err(AppError::Validation(e)) => {
-                let $errors = Errors(e);
-                Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &$page))
-            }
-            Err(e) => Err(HtmlError(e)),
-        }
-    };
-}
-
 // ---------------------------------------------------------------------------------------------
 // The person's admission tab
-
-#[derive(Deserialize, Default)]
-struct OkQuery {
-    #[serde(default)]
-    ok: String,
-}
 
 #[derive(Template)]
 #[template(path = "usager_admission.html")]
@@ -394,6 +367,7 @@ async fn change_status(
     Path((id, did)): Path<(UsagerId, DemandeId)>,
     Form(form): Form<StatusForm>,
 ) -> HtmlResult {
+    super::belongs(&state, &ctx, Owned::Demande, did.as_uuid(), id).await?;
     let change = RequestStatusChange {
         status: form.status.clone(),
         reason: form.reason.clone(),
@@ -533,6 +507,7 @@ async fn admit(
     Path((id, did)): Path<(UsagerId, DemandeId)>,
     Form(form): Form<AdmitForm>,
 ) -> HtmlResult {
+    super::belongs(&state, &ctx, Owned::Demande, did.as_uuid(), id).await?;
     form_errors!(
         state.app.admit(&ctx, did, &form.raw()).await,
         to(format!("/usagers/{id}/admission?ok=admission")),
@@ -633,6 +608,7 @@ async fn update_sejour(
     Path((id, sid)): Path<(UsagerId, SejourId)>,
     Form(form): Form<SejourForm>,
 ) -> HtmlResult {
+    super::belongs(&state, &ctx, Owned::Sejour, sid.as_uuid(), id).await?;
     let raw = RawSejourUpdate {
         entry_date: form.entry_date.clone(),
         planned_exit: form.planned_exit.clone(),
@@ -654,6 +630,7 @@ async fn cancel_sejour(
     Path((id, sid)): Path<(UsagerId, SejourId)>,
     Form(form): Form<SejourForm>,
 ) -> HtmlResult {
+    super::belongs(&state, &ctx, Owned::Sejour, sid.as_uuid(), id).await?;
     form_errors!(
         state
             .app
@@ -741,6 +718,7 @@ async fn change_modality(
     Path((id, sid)): Path<(UsagerId, SejourId)>,
     Form(form): Form<ModalityForm>,
 ) -> HtmlResult {
+    super::belongs(&state, &ctx, Owned::Sejour, sid.as_uuid(), id).await?;
     let raw = RawModalityChange {
         modalite: form.modalite.clone(),
         unite_id: form.unite_id.clone(),
@@ -893,6 +871,7 @@ async fn create_contrat(
     Path((id, sid)): Path<(UsagerId, SejourId)>,
     Form(form): Form<ContratForm>,
 ) -> HtmlResult {
+    super::belongs(&state, &ctx, Owned::Sejour, sid.as_uuid(), id).await?;
     form_errors!(
         state.app.save_contrat(&ctx, sid, None, &form.raw()).await,
         to(format!("/usagers/{id}/admission?ok=contrat")),
@@ -906,6 +885,7 @@ async fn update_contrat(
     Path((id, sid, cid)): Path<(UsagerId, SejourId, ContratId)>,
     Form(form): Form<ContratForm>,
 ) -> HtmlResult {
+    super::belongs(&state, &ctx, Owned::Sejour, sid.as_uuid(), id).await?;
     form_errors!(
         state
             .app

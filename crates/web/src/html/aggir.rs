@@ -1,7 +1,7 @@
 //! AGGIR pages: the full grid form (the four adverbs of every (sub-)variable), one evaluation
 //! explained and compared with the previous one, its PDF, and the GMP of an establishment.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use askama::Template;
 use axum::Router;
@@ -17,10 +17,12 @@ use parcours_app::{AppError, Ctx};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use super::banner;
 use super::usager::Banner;
 use super::{Choice, Errors, Form, HtmlError, HtmlResult, Layout, date_fr, render, render_status};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use parcours_app::records::Owned;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -38,10 +40,6 @@ pub fn router() -> Router<AppState> {
             post(cancel_evaluation),
         )
         .route("/etablissements/{id}/gmp", get(gmp_page))
-}
-
-async fn banner(state: &AppState, ctx: &Ctx, id: UsagerId) -> Result<Banner, HtmlError> {
-    Ok(Banner::of(&state.app.get_usager(ctx, id).await?))
 }
 
 /// One block of the grid: a variable without sub-variables, or one sub-variable.
@@ -88,15 +86,29 @@ fn grid() -> Vec<GridVariable> {
         .collect()
 }
 
-/// The posted grid as the domain's evaluation: a ticked box is an adverb answered "yes".
-fn evaluation_of(ticked: &HashSet<String>) -> Result<Evaluation, FieldErrors> {
-    let adverbs = |prefix: &str| {
+/// The posted grid as the domain's evaluation. Every adverb of every item must be answered "oui" or
+/// "non": an unanswered grid is refused, never read as "no" (which would give C, the most dependent).
+fn evaluation_of(answers: &HashMap<String, String>) -> Result<Evaluation, FieldErrors> {
+    let mut missing: Vec<String> = Vec::new();
+    let mut adverbs = |prefix: &str, label: String| {
         let mut m = Map::new();
+        let mut unanswered = false;
         for a in Adverb::ALL {
-            m.insert(
-                a.code().to_string(),
-                Value::Bool(ticked.contains(&format!("{prefix}.{}", a.code()))),
-            );
+            let yes = match answers
+                .get(&format!("{prefix}.{}", a.code()))
+                .map(String::as_str)
+            {
+                Some("oui") => true,
+                Some("non") => false,
+                _ => {
+                    unanswered = true;
+                    false
+                }
+            };
+            m.insert(a.code().to_string(), Value::Bool(yes));
+        }
+        if unanswered {
+            missing.push(label);
         }
         Value::Object(m)
     };
@@ -104,14 +116,17 @@ fn evaluation_of(ticked: &HashSet<String>) -> Result<Evaluation, FieldErrors> {
     for v in Variable::ALL {
         let subs = v.sub_variables();
         let value = if subs.is_empty() {
-            adverbs(v.code())
+            adverbs(v.code(), v.label_fr().to_string())
         } else {
             Value::Object(
                 subs.iter()
                     .map(|s| {
                         (
                             s.key().to_string(),
-                            adverbs(&format!("{}.{}", v.code(), s.key())),
+                            adverbs(
+                                &format!("{}.{}", v.code(), s.key()),
+                                format!("{} — {}", v.label_fr(), s.label_fr()),
+                            ),
                         )
                     })
                     .collect(),
@@ -119,8 +134,18 @@ fn evaluation_of(ticked: &HashSet<String>) -> Result<Evaluation, FieldErrors> {
         };
         root.insert(v.code().to_string(), value);
     }
+    let mut errs = FieldErrors::default();
+    if !missing.is_empty() {
+        errs.push(
+            "evaluation",
+            format!(
+                "Répondez oui ou non aux quatre adverbes de chaque activité. Incomplet : {}.",
+                missing.join(", ")
+            ),
+        );
+        return Err(errs);
+    }
     serde_json::from_value(Value::Object(root)).map_err(|e| {
-        let mut errs = FieldErrors::default();
         errs.push("evaluation", format!("La grille est incomplète ({e})."));
         errs
     })
@@ -137,13 +162,15 @@ struct AggirFormPage {
     etablissements: Vec<Choice>,
     grid: Vec<GridVariable>,
     adverbs: Vec<(&'static str, String)>,
-    ticked: HashSet<String>,
+    answers: HashMap<String, String>,
     errors: Errors,
 }
 
 impl AggirFormPage {
-    fn is(&self, prefix: &str, adverb: &str) -> bool {
-        self.ticked.contains(&format!("{prefix}.{adverb}"))
+    fn is(&self, prefix: &str, adverb: &str, value: &str) -> bool {
+        self.answers
+            .get(&format!("{prefix}.{adverb}"))
+            .is_some_and(|v| v == value)
     }
 }
 
@@ -182,11 +209,7 @@ async fn form_page(
             .iter()
             .map(|a| (a.code(), capitalized(a.label_fr())))
             .collect(),
-        ticked: fields
-            .iter()
-            .filter(|(_, v)| v == "on")
-            .map(|(k, _)| k.clone())
-            .collect(),
+        answers: fields.into_iter().collect(),
         errors,
     })
 }
@@ -215,11 +238,7 @@ async fn record_aggir(
     Path(id): Path<UsagerId>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> HtmlResult {
-    let ticked: HashSet<String> = fields
-        .iter()
-        .filter(|(_, v)| v == "on")
-        .map(|(k, _)| k.clone())
-        .collect();
+    let answers: HashMap<String, String> = fields.iter().cloned().collect();
     let value = |n: &str| {
         fields
             .iter()
@@ -227,7 +246,7 @@ async fn record_aggir(
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
-    let result = match evaluation_of(&ticked) {
+    let result = match evaluation_of(&answers) {
         Ok(evaluation) => {
             let raw = RawAggir {
                 evaluated_on: value("evaluated_on"),
@@ -310,9 +329,6 @@ async fn detail(
 ) -> Result<(Banner, AggirDetail), HtmlError> {
     let banner = banner(state, ctx, id).await?;
     let d = state.app.aggir_detail(ctx, eid).await?;
-    if banner.id != id {
-        return Err(HtmlError(AppError::NotFound));
-    }
     Ok((banner, d))
 }
 
@@ -321,6 +337,7 @@ async fn aggir_page(
     CurrentUser(ctx): CurrentUser,
     Path((id, eid)): Path<(UsagerId, EvaluationId)>,
 ) -> HtmlResult {
+    super::belongs(&state, &ctx, Owned::Evaluation, eid.as_uuid(), id).await?;
     let (banner, d) = detail(&state, &ctx, id, eid).await?;
     Ok(render(&AggirPage {
         layout: Layout::for_ctx(&ctx),
@@ -347,6 +364,7 @@ async fn aggir_pdf(
     CurrentUser(ctx): CurrentUser,
     Path((id, eid)): Path<(UsagerId, EvaluationId)>,
 ) -> HtmlResult {
+    super::belongs(&state, &ctx, Owned::Evaluation, eid.as_uuid(), id).await?;
     let record = state.app.get_usager(&ctx, id).await?;
     let d = state.app.aggir_detail(&ctx, eid).await?;
     let bytes =
@@ -378,6 +396,7 @@ async fn cancel_evaluation(
     Path((id, eid)): Path<(UsagerId, EvaluationId)>,
     Form(form): Form<CancelForm>,
 ) -> HtmlResult {
+    super::belongs(&state, &ctx, Owned::Evaluation, eid.as_uuid(), id).await?;
     match state
         .app
         .cancel_evaluation(&ctx, eid, &form.reason, form.version)

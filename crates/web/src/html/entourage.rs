@@ -5,7 +5,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
+
 use axum::routing::get;
 use parcours_app::consent::{PurposeState, RawConsent, SIGNED_BY_PERSON};
 use parcours_app::domain::authz::{Action, role_allows};
@@ -24,6 +24,7 @@ use super::{
     Choice, Errors, Form, HtmlError, HtmlResult, Layout, date_fr, datetime_fr, opt_date_fr, render,
     render_status, tick, ticked,
 };
+use super::{OkQuery, banner, to};
 use crate::AppState;
 use crate::auth::CurrentUser;
 
@@ -60,39 +61,12 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-async fn banner(state: &AppState, ctx: &Ctx, id: UsagerId) -> Result<Banner, HtmlError> {
-    Ok(Banner::of(&state.app.get_usager(ctx, id).await?))
-}
-
-fn to(path: String) -> HtmlResult {
-    Ok(Redirect::to(&path).into_response())
-}
-
 fn iso(d: Option<jiff::civil::Date>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }
 
-macro_rules! form_errors {
-    ($result:expr, $ok:expr, |$errors:ident| $page:expr) => {
-        match $result {
-            Ok(_) => $ok,
-            Err(AppError::Validation(e)) => {
-                let $errors = Errors(e);
-                Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &$page))
-            }
-            Err(e) => Err(HtmlError(e)),
-        }
-    };
-}
-
 // ---------------------------------------------------------------------------------------------
 // The entourage tab
-
-#[derive(Deserialize, Default)]
-struct OkQuery {
-    #[serde(default)]
-    ok: String,
-}
 
 #[derive(Template)]
 #[template(path = "usager_entourage.html")]

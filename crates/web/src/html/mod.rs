@@ -13,6 +13,20 @@ use serde::de::DeserializeOwned;
 
 use crate::AppState;
 
+/// Renders a form page again with its errors (422), or passes other errors on.
+macro_rules! form_errors {
+    ($result:expr, $ok:expr, |$errors:ident| $page:expr) => {
+        match $result {
+            Ok(_) => $ok,
+            Err(AppError::Validation(e)) => {
+                let $errors = Errors(e);
+                Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &$page))
+            }
+            Err(e) => Err(HtmlError(e)),
+        }
+    };
+}
+
 pub mod admin;
 pub mod admission;
 pub mod aggir;
@@ -303,4 +317,36 @@ pub fn datetime_fr(t: &jiff::Timestamp) -> String {
         ),
         Err(_) => t.to_string(),
     }
+}
+
+/// The identity banner of a person's pages (reading the record is itself gated and audited).
+pub async fn banner(
+    state: &AppState,
+    ctx: &Ctx,
+    id: parcours_app::domain::ids::UsagerId,
+) -> Result<usager::Banner, HtmlError> {
+    Ok(usager::Banner::of(&state.app.get_usager(ctx, id).await?))
+}
+
+/// POST-redirect-GET.
+pub fn to(path: String) -> HtmlResult {
+    Ok(Redirect::to(&path).into_response())
+}
+
+/// `?ok=…`: which confirmation a page shows after a redirect.
+#[derive(serde::Deserialize, Default)]
+pub struct OkQuery {
+    #[serde(default)]
+    pub ok: String,
+}
+
+/// Refuses (404) a record addressed under another person's URL; see [`parcours_app::App::check_belongs`].
+pub async fn belongs(
+    state: &AppState,
+    ctx: &Ctx,
+    owned: parcours_app::records::Owned,
+    id: uuid::Uuid,
+    usager: parcours_app::domain::ids::UsagerId,
+) -> Result<(), HtmlError> {
+    Ok(state.app.check_belongs(ctx, owned, id, usager).await?)
 }

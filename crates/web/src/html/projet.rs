@@ -6,7 +6,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use parcours_app::domain::authz::{Action, role_allows};
 use parcours_app::domain::codelist;
@@ -27,8 +27,10 @@ use super::{
     Choice, Errors, Form, HtmlError, HtmlResult, Layout, date_fr, datetime_fr, opt_date_fr, render,
     render_status,
 };
+use super::{OkQuery, banner, to};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use parcours_app::records::Owned;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -68,14 +70,6 @@ pub fn router() -> Router<AppState> {
         .route("/usagers/{id}/projets/{pid}/document.pdf", get(projet_pdf))
 }
 
-async fn banner(state: &AppState, ctx: &Ctx, id: UsagerId) -> Result<Banner, HtmlError> {
-    Ok(Banner::of(&state.app.get_usager(ctx, id).await?))
-}
-
-fn to(path: String) -> HtmlResult {
-    Ok(Redirect::to(&path).into_response())
-}
-
 /// The concepts of some families of the current SERAFIN-PH edition, for a `<select>`.
 fn serafin_choices(families: &[Family]) -> Vec<Choice> {
     serafin::current()
@@ -87,12 +81,6 @@ fn serafin_choices(families: &[Family]) -> Vec<Choice> {
             Choice::new(c.code.clone(), format!("{indent}{} {}", c.code, c.label))
         })
         .collect()
-}
-
-#[derive(Deserialize, Default)]
-struct OkQuery {
-    #[serde(default)]
-    ok: String,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -500,6 +488,7 @@ async fn import_needs(
     Path((id, pid)): Path<(UsagerId, ProjetId)>,
     Form(form): Form<VersionForm>,
 ) -> HtmlResult {
+    super::belongs(&state, &ctx, Owned::Projet, pid.as_uuid(), id).await?;
     let r = state
         .app
         .import_needs(&ctx, pid, form.version)
@@ -514,6 +503,7 @@ async fn remove_element(
     Path((id, pid, kind, eid)): Path<(UsagerId, ProjetId, String, u32)>,
     Form(form): Form<VersionForm>,
 ) -> HtmlResult {
+    super::belongs(&state, &ctx, Owned::Projet, pid.as_uuid(), id).await?;
     let kind = Kind::parse(&kind).ok_or(HtmlError(AppError::NotFound))?;
     let r = state
         .app
@@ -528,6 +518,7 @@ async fn change_status(
     Path((id, pid)): Path<(UsagerId, ProjetId)>,
     Form(form): Form<RawProjetStatus>,
 ) -> HtmlResult {
+    super::belongs(&state, &ctx, Owned::Projet, pid.as_uuid(), id).await?;
     let r = state.app.change_projet_status(&ctx, pid, &form).await;
     or_projet_errors(&state, &ctx, id, pid, r, "statut").await
 }
@@ -538,6 +529,7 @@ async fn record_accord(
     Path((id, pid)): Path<(UsagerId, ProjetId)>,
     Form(form): Form<RawAccord>,
 ) -> HtmlResult {
+    super::belongs(&state, &ctx, Owned::Projet, pid.as_uuid(), id).await?;
     let r = state.app.record_accord(&ctx, pid, &form).await;
     or_projet_errors(&state, &ctx, id, pid, r, "accord").await
 }
@@ -554,6 +546,7 @@ async fn create_avenant(
     Path((id, pid)): Path<(UsagerId, ProjetId)>,
     Form(form): Form<AvenantForm>,
 ) -> HtmlResult {
+    super::belongs(&state, &ctx, Owned::Projet, pid.as_uuid(), id).await?;
     match state.app.create_avenant(&ctx, pid, &form.reason).await {
         Ok(av) => to(format!("/usagers/{id}/projets/{av}?ok=avenant")),
         Err(AppError::Validation(e)) => Ok(render_status(
@@ -821,6 +814,7 @@ async fn add_element(
     Path((id, pid, kind)): Path<(UsagerId, ProjetId, String)>,
     Form(form): Form<ElementForm>,
 ) -> HtmlResult {
+    super::belongs(&state, &ctx, Owned::Projet, pid.as_uuid(), id).await?;
     let kind = Kind::parse(&kind).ok_or(HtmlError(AppError::NotFound))?;
     match state
         .app
@@ -854,6 +848,7 @@ async fn edit_element(
     Path((id, pid, kind, eid)): Path<(UsagerId, ProjetId, String, u32)>,
     Form(form): Form<ElementForm>,
 ) -> HtmlResult {
+    super::belongs(&state, &ctx, Owned::Projet, pid.as_uuid(), id).await?;
     let kind = Kind::parse(&kind).ok_or(HtmlError(AppError::NotFound))?;
     match state
         .app
@@ -968,6 +963,7 @@ async fn record_bilan(
     Path((id, pid)): Path<(UsagerId, ProjetId)>,
     Form(form): Form<BilanForm>,
 ) -> HtmlResult {
+    super::belongs(&state, &ctx, Owned::Projet, pid.as_uuid(), id).await?;
     let raw = RawBilan {
         date: form.date.clone(),
         appreciations: form
