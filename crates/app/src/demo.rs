@@ -6,15 +6,22 @@ use std::collections::HashMap;
 
 use jiff::ToSpan;
 use jiff::civil::Date;
+use parcours_domain::aggir::{self, Adverbs};
 use parcours_domain::codelist;
 use parcours_domain::entourage::{MeasureKind, Regime, is_minor};
 use parcours_domain::identity::{RawIdentity, compute_nir_key};
 use parcours_domain::ids::{
-    ContratId, DemandeId, EtablissementId, PartenaireId, ProcheId, SejourId, UniteId, UsagerId,
+    ContratId, DemandeId, EtablissementId, PartenaireId, ProcheId, ProjetId, SejourId, UniteId,
+    UsagerId,
 };
+use parcours_domain::input::date_fr;
 use parcours_domain::partner::RawPartner;
+use parcours_domain::projet::{
+    Contenu, Element, RawAction, RawAttente, RawBilan, RawNeedLine, RawObjectif, RawParticipant,
+};
 use parcours_domain::rniv::IdentityStatus;
 use parcours_store::organisation::OrganisationRow;
+use parcours_store::records::ProjetRow;
 use serde_json::json;
 
 use crate::account::AccountInput;
@@ -25,6 +32,8 @@ use crate::admission::{
 use crate::audit::AuditAction;
 use crate::consent::{RawConsent, SIGNED_BY_PERSON};
 use crate::entourage::{RawLien, RawMesure, RawProche};
+use crate::evaluation::{RawAggir, RawNeedsEvaluation};
+use crate::projet::{RawAccord, RawNewProjet, RawProjetStatus};
 use crate::structure::{EtablissementInput, UniteInput};
 use crate::usager::{NewUsager, StatusChange};
 use crate::{App, AppError, AppResult, Ctx};
@@ -1749,7 +1758,8 @@ impl App {
         self.load_demo_decisions(ctx, org, &entries, today).await?;
         self.load_demo_links(ctx, org, &partners, today).await?;
         self.load_demo_consents(ctx, org, &circles, &partners, &entries, today)
-            .await
+            .await?;
+        self.load_demo_projets(org, &circles, &entries, today).await
     }
 
     async fn load_demo_partners(
@@ -2275,6 +2285,2373 @@ impl App {
         }
         Ok(())
     }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Evaluations and projets personnalisés: AGGIR evaluations of the EHPAD residents (by the médecin
+// coordonnateur or the nurse), needs evaluations (SERAFIN-PH 1.x) in both establishments, and
+// projets at every stage — written by the référent of the unit, agreed by the chef de service (or the
+// direction) and by the person or whoever signs for them. Everything goes through the use cases, as
+// the professional who would do it, so the gate and the audit apply.
+//
+// The use cases start a projet on the app's "today" (there is no start date to give), so every
+// projet of the demo was written, signed, started (and, for some, reviewed, paused or replaced by an
+// avenant) on the day the demo is loaded: accords and bilans are dated today too, so that no date
+// comes before the projet it belongs to. The evaluations that led to them are dated in the past.
+
+/// AGGIR evaluations: person index, day (from today; never before the entry), the ten letters of
+/// the discriminant variables (cohérence, orientation, toilette, habillage, alimentation,
+/// élimination, transferts, déplacements intérieurs and extérieurs, communication), evaluator, context.
+type DemoAggir = (u64, i64, &'static str, &'static str, &'static str);
+
+const DEMO_AGGIR: &[DemoAggir] = &[
+    (
+        0,
+        -85,
+        "AACCCCCCCB",
+        "medecin.ehpad",
+        "Évaluation d'entrée.",
+    ),
+    (
+        1,
+        -230,
+        "AABBAAAABA",
+        "ide.ehpad",
+        "Réévaluation semestrielle.",
+    ),
+    (
+        1,
+        -25,
+        "AACCBCBBCB",
+        "medecin.ehpad",
+        "Réévaluation après la chute avec fracture du poignet droit.",
+    ),
+    (
+        2,
+        -120,
+        "AAAAAAAABA",
+        "ide.ehpad",
+        "Réévaluation annuelle : très autonome, a choisi l'EHPAD pour ne plus vivre seule.",
+    ),
+    (
+        3,
+        -290,
+        "BBCBBBAABB",
+        "medecin.ehpad",
+        "Réévaluation annuelle.",
+    ),
+    (
+        3,
+        -35,
+        "CCCCBCAACC",
+        "medecin.ehpad",
+        "Réévaluation : aggravation des troubles cognitifs, déambulation en fin de journée.",
+    ),
+    (
+        4,
+        -150,
+        "CCCCCCCCCC",
+        "medecin.ehpad",
+        "Réévaluation annuelle.",
+    ),
+    (
+        5,
+        -40,
+        "AABCBBBBCB",
+        "ide.ehpad",
+        "Évaluation d'entrée, à la sortie de l'hôpital.",
+    ),
+    (
+        6,
+        -200,
+        "BCCCCCCCCC",
+        "medecin.ehpad",
+        "Réévaluation annuelle.",
+    ),
+    (8, -95, "BBBBBBAABB", "ide.ehpad", "Réévaluation annuelle."),
+    (9, -60, "AABBAAAABA", "ide.ehpad", "Réévaluation annuelle."),
+    (
+        10,
+        -175,
+        "AACCCCCCCB",
+        "medecin.ehpad",
+        "Réévaluation annuelle.",
+    ),
+    (
+        11,
+        -160,
+        "AACCBCBBCB",
+        "medecin.ehpad",
+        "Évaluation d'entrée.",
+    ),
+    (
+        12,
+        -210,
+        "CCCCCCCCCC",
+        "medecin.ehpad",
+        "Réévaluation annuelle.",
+    ),
+    (
+        13,
+        -130,
+        "AABAAAAABA",
+        "ide.ehpad",
+        "Réévaluation annuelle.",
+    ),
+    (
+        14,
+        -50,
+        "CCCBBCAABC",
+        "medecin.ehpad",
+        "Réévaluation annuelle.",
+    ),
+    (
+        15,
+        -240,
+        "BBCCBCBBCB",
+        "medecin.ehpad",
+        "Réévaluation annuelle.",
+    ),
+    (16, -70, "AABBBBBBCB", "ide.ehpad", "Réévaluation annuelle."),
+    (
+        17,
+        -110,
+        "BCCCCCCCCC",
+        "medecin.ehpad",
+        "Réévaluation annuelle.",
+    ),
+    (
+        18,
+        -190,
+        "CCCCCCCCCC",
+        "medecin.ehpad",
+        "Réévaluation annuelle.",
+    ),
+    (19, -45, "AABBAAAABA", "ide.ehpad", "Réévaluation annuelle."),
+    (
+        20,
+        -415,
+        "BBBBBBAABB",
+        "ide.ehpad",
+        "Évaluation pendant l'hébergement temporaire.",
+    ),
+    (
+        20,
+        -325,
+        "AABCBBBBCB",
+        "medecin.ehpad",
+        "Évaluation à l'entrée en hébergement permanent.",
+    ),
+    (
+        21,
+        -260,
+        "CCBBBBBBCC",
+        "medecin.ehpad",
+        "Réévaluation annuelle.",
+    ),
+    (
+        22,
+        -241,
+        "AACCCCCCCB",
+        "medecin.ehpad",
+        "Évaluation d'entrée, après une fracture du col du fémur.",
+    ),
+    (
+        22,
+        -60,
+        "AACCBCBBCB",
+        "medecin.ehpad",
+        "Réévaluation après la rééducation : marche avec un déambulateur.",
+    ),
+    (
+        23,
+        -140,
+        "CCCCCCCCCC",
+        "medecin.ehpad",
+        "Réévaluation annuelle.",
+    ),
+    (
+        24,
+        -38,
+        "AABBBBBBCB",
+        "ide.ehpad",
+        "Évaluation à l'entrée en hébergement temporaire.",
+    ),
+    (
+        25,
+        -295,
+        "BBBAAAAABA",
+        "medecin.ehpad",
+        "Évaluation à l'entrée en accueil de jour.",
+    ),
+];
+
+/// A full AGGIR grid giving `letters` (see [`DEMO_AGGIR`]): a letter B comes from the sub-variables
+/// as an evaluator would note it (toilette du haut done alone, not the bas; behaviour not always
+/// adapted…), so the explanation reads like a real evaluation.
+fn demo_aggir_grid(letters: &str) -> aggir::Evaluation {
+    let yes = Adverbs::ALL_YES;
+    let no = Adverbs::ALL_NO;
+    let not_always = Adverbs {
+        habituellement: false,
+        ..yes
+    };
+    let not_correctly = Adverbs {
+        correctement: false,
+        habituellement: false,
+        ..yes
+    };
+    let prompted = Adverbs {
+        spontanement: false,
+        ..yes
+    };
+    let partly = Adverbs {
+        totalement: false,
+        correctement: false,
+        ..yes
+    };
+    let l: Vec<char> = letters.chars().collect();
+    let at = |i: usize| l.get(i).copied().unwrap_or('A');
+    let one = |i: usize, b: Adverbs| match at(i) {
+        'C' => no,
+        'B' => b,
+        _ => yes,
+    };
+    // For a B, the first sub-variable is the one done alone.
+    let pair = |i: usize, b: Adverbs| match at(i) {
+        'C' => (no, no),
+        'B' => (yes, b),
+        _ => (yes, yes),
+    };
+    let mut e = aggir::Evaluation::uniform(yes);
+    (e.coherence.communication, e.coherence.comportement) = pair(0, not_always);
+    (e.orientation.espace, e.orientation.temps) = pair(1, not_correctly);
+    (e.toilette.haut, e.toilette.bas) = pair(2, no);
+    (e.habillage.haut, e.habillage.bas) = pair(3, no);
+    e.habillage.moyen = one(3, partly);
+    (e.alimentation.manger, e.alimentation.se_servir) = pair(4, partly);
+    (e.elimination.fecale, e.elimination.urinaire) = pair(5, not_always);
+    e.transferts = one(6, partly);
+    e.deplacements_interieurs = one(7, not_correctly);
+    e.deplacements_exterieurs = one(8, partly);
+    e.communication_a_distance = one(9, prompted);
+    // Illustrative variables: what the person still does of the daily life around them.
+    let autonomous = !l.contains(&'C') && l.iter().filter(|c| **c == 'B').count() <= 3;
+    let daily = if autonomous { partly } else { no };
+    e.gestion = daily;
+    e.cuisine = daily;
+    e.menage = daily;
+    e.transports = daily;
+    e.achats = daily;
+    e.suivi_du_traitement = if autonomous { prompted } else { no };
+    e.activites_temps_libre = match (autonomous, at(0)) {
+        (true, _) => yes,
+        (false, 'C') => no,
+        _ => partly,
+    };
+    e
+}
+
+/// A needs evaluation: person index, day (from today), evaluator, context, and the needs
+/// (SERAFIN-PH code, level, comment).
+struct DemoNeeds {
+    who: u64,
+    day: i64,
+    by: &'static str,
+    context: &'static str,
+    lines: &'static [(&'static str, &'static str, &'static str)],
+}
+
+const DEMO_NEEDS: &[DemoNeeds] = &[
+    DemoNeeds {
+        who: 0,
+        day: -80,
+        by: "ide.ehpad",
+        context: "Évaluation des besoins à l'entrée, avec le résident et sa famille.",
+        lines: &[
+            (
+                "1.1.8",
+                "important",
+                "Se déplace en fauteuil roulant ; transferts avec l'aide d'un soignant.",
+            ),
+            (
+                "1.1.9",
+                "modere",
+                "Peau fragile, risque d'escarre au sacrum (échelle de Braden : 14).",
+            ),
+            (
+                "1.2.1.1",
+                "important",
+                "Aide totale pour la toilette et l'habillage ; mange seul une fois le plateau préparé.",
+            ),
+            (
+                "1.3.4.1",
+                "modere",
+                "Ancien cheminot, aime raconter ; reste seul dans sa chambre l'après-midi.",
+            ),
+            (
+                "1.1.2",
+                "leger",
+                "Appareillé des deux oreilles ; vérifier les piles chaque matin.",
+            ),
+        ],
+    },
+    DemoNeeds {
+        who: 1,
+        day: -460,
+        by: "ide.ehpad",
+        context: "Évaluation des besoins à l'entrée.",
+        lines: &[
+            (
+                "1.1.10",
+                "modere",
+                "Diabète de type 2 sous antidiabétiques oraux ; glycémies capillaires deux fois par semaine.",
+            ),
+            (
+                "1.2.1.1",
+                "leger",
+                "Aide pour laver le dos et les pieds ; s'habille seul.",
+            ),
+            (
+                "1.3.3.4",
+                "important",
+                "Très attaché à son épouse, qui vit toujours au domicile ; souffre de la séparation.",
+            ),
+            (
+                "1.3.4.1",
+                "modere",
+                "Aime la belote et le tiercé ; ne connaît encore personne dans l'unité.",
+            ),
+        ],
+    },
+    DemoNeeds {
+        who: 3,
+        day: -40,
+        by: "ide.ehpad",
+        context: "Réévaluation annuelle, avec la famille et la déléguée mandataire.",
+        lines: &[
+            (
+                "1.1.1",
+                "majeur",
+                "Maladie d'Alzheimer évoluée : ne reconnaît plus toujours ses proches, angoisse en fin de journée.",
+            ),
+            (
+                "1.2.1.4",
+                "important",
+                "Déambule et cherche la sortie en fin d'après-midi ; sécuriser sans l'enfermer.",
+            ),
+            (
+                "1.2.1.1",
+                "important",
+                "Refuse parfois la toilette ; l'accepte mieux avec le même soignant, en musique.",
+            ),
+            (
+                "1.1.6",
+                "modere",
+                "Perte de 3 kg en trois mois ; mange mieux avec les doigts (manger-main).",
+            ),
+            (
+                "1.3.1.1",
+                "modere",
+                "Sous tutelle : informer la déléguée mandataire de toute décision importante.",
+            ),
+        ],
+    },
+    DemoNeeds {
+        who: 5,
+        day: -30,
+        by: "ide.ehpad",
+        context: "Évaluation d'entrée, après l'hospitalisation.",
+        lines: &[
+            (
+                "1.1.6",
+                "important",
+                "Dénutrition modérée à la sortie de l'hôpital (albumine à 32 g/l) ; peu d'appétit.",
+            ),
+            (
+                "1.1.8",
+                "important",
+                "Marche avec un déambulateur, se fatigue vite ; deux chutes à domicile avant l'hospitalisation.",
+            ),
+            (
+                "1.2.1.1",
+                "modere",
+                "Fait seule la toilette du haut ; aide pour le bas et les bas de contention.",
+            ),
+            (
+                "1.3.4.1",
+                "leger",
+                "Aimerait retrouver une chorale, comme dans sa paroisse.",
+            ),
+            (
+                "1.1.1",
+                "leger",
+                "Moral bas depuis l'entrée ; pleure en parlant de sa maison.",
+            ),
+        ],
+    },
+    DemoNeeds {
+        who: 9,
+        day: -60,
+        by: "ide.ehpad",
+        context: "Réévaluation annuelle, avec le curateur pour la partie budget.",
+        lines: &[
+            (
+                "1.3.5.1",
+                "modere",
+                "Curatelle renforcée : argent de poche remis chaque semaine, selon le budget fixé avec le curateur.",
+            ),
+            (
+                "1.1.10",
+                "modere",
+                "Oublie ses traitements si on ne les lui donne pas ; insuffisance cardiaque suivie.",
+            ),
+            (
+                "1.3.4.1",
+                "important",
+                "Aime sortir en ville et faire ses courses ; sorties accompagnées à organiser.",
+            ),
+            (
+                "1.2.1.2",
+                "leger",
+                "Conflits avec une voisine de table ; s'apaise quand on l'écoute.",
+            ),
+        ],
+    },
+    DemoNeeds {
+        who: 11,
+        day: -150,
+        by: "ide.ehpad",
+        context: "Évaluation des besoins à l'entrée.",
+        lines: &[
+            (
+                "1.1.5",
+                "important",
+                "Insuffisance respiratoire chronique, oxygène la nuit ; essoufflé à l'effort.",
+            ),
+            (
+                "1.2.1.3",
+                "modere",
+                "Marche dans l'unité avec une canne ; fauteuil roulant pour les sorties.",
+            ),
+            (
+                "1.3.4.1",
+                "modere",
+                "Passionné de jardinage ; voudrait s'occuper des bacs du jardin.",
+            ),
+            (
+                "1.2.1.1",
+                "modere",
+                "Aide pour la douche et l'habillage du bas.",
+            ),
+        ],
+    },
+    DemoNeeds {
+        who: 14,
+        day: -50,
+        by: "ide.ehpad",
+        context: "Réévaluation annuelle, avec la personne habilitée.",
+        lines: &[
+            (
+                "1.1.1",
+                "important",
+                "Troubles cognitifs (maladie à corps de Lewy) ; hallucinations visuelles le soir.",
+            ),
+            (
+                "1.2.1.4",
+                "important",
+                "Déambule beaucoup, risque de chute la nuit ; lit bas et veilleuse.",
+            ),
+            (
+                "1.2.1.2",
+                "modere",
+                "Parle par phrases courtes ; répond bien au toucher et à la musique.",
+            ),
+            (
+                "1.3.3.4",
+                "modere",
+                "La personne habilitée vient chaque dimanche et souhaite être associée aux décisions.",
+            ),
+        ],
+    },
+    DemoNeeds {
+        who: 20,
+        day: -320,
+        by: "ide.ehpad",
+        context: "Évaluation à l'entrée en hébergement permanent.",
+        lines: &[
+            (
+                "1.1.2",
+                "important",
+                "Malvoyance (DMLA) : repères de couleur dans la chambre, courrier lu à voix haute.",
+            ),
+            (
+                "1.2.1.3",
+                "modere",
+                "Se déplace seule dans l'unité en suivant la main courante.",
+            ),
+            (
+                "1.3.4.1",
+                "modere",
+                "Aime la radio et les jeux de mots ; participe à l'atelier mémoire.",
+            ),
+        ],
+    },
+    DemoNeeds {
+        who: 32,
+        day: -45,
+        by: "psy.ditep",
+        context: "Évaluation des besoins pour le projet, avec le jeune et ses parents.",
+        lines: &[
+            (
+                "1.2.1.2",
+                "important",
+                "Passages à l'acte quand il se sent humilié ; commence à demander à sortir avant d'exploser.",
+            ),
+            (
+                "1.3.3.1",
+                "important",
+                "Scolarité en ULIS à temps partiel ; décroche l'après-midi.",
+            ),
+            (
+                "1.3.3.2",
+                "modere",
+                "Veut travailler dans la mécanique ; aucune expérience de stage.",
+            ),
+            (
+                "1.1.1",
+                "modere",
+                "Anxiété et troubles du sommeil ; suivi au CMP.",
+            ),
+            (
+                "1.3.4.2",
+                "leger",
+                "Prend le bus seul sur un trajet connu ; se perd sur un trajet nouveau.",
+            ),
+        ],
+    },
+    DemoNeeds {
+        who: 35,
+        day: -70,
+        by: "educ.sessad",
+        context: "Évaluation des besoins, avec la jeune fille et sa mère.",
+        lines: &[
+            (
+                "1.1.1",
+                "important",
+                "Crises d'angoisse, refus scolaire anxieux depuis la rentrée.",
+            ),
+            (
+                "1.3.3.1",
+                "important",
+                "Va au collège deux demi-journées par semaine seulement.",
+            ),
+            (
+                "1.2.1.2",
+                "modere",
+                "Peu d'amies ; se sent moquée en classe.",
+            ),
+            (
+                "1.3.3.4",
+                "modere",
+                "Mère seule, épuisée, qui demande du soutien.",
+            ),
+        ],
+    },
+    DemoNeeds {
+        who: 37,
+        day: -60,
+        by: "educ.sessad",
+        context: "Évaluation des besoins, avec l'assistante familiale et la référente ASE.",
+        lines: &[
+            (
+                "1.2.1.2",
+                "important",
+                "Colères violentes à l'école et chez l'assistante familiale ; frappe quand on lui dit non.",
+            ),
+            (
+                "1.3.3.4",
+                "important",
+                "Visites médiatisées avec sa mère une fois par mois ; très agité après chaque visite.",
+            ),
+            (
+                "1.3.3.1",
+                "important",
+                "Scolarisé le matin seulement ; exclu deux fois ce trimestre.",
+            ),
+            (
+                "1.3.3.3",
+                "modere",
+                "Lecture hésitante ; aime les maths et les jeux de construction.",
+            ),
+        ],
+    },
+    DemoNeeds {
+        who: 38,
+        day: -400,
+        by: "psy.ditep",
+        context: "Évaluation des besoins pour le projet, avec le jeune homme et ses parents.",
+        lines: &[
+            (
+                "1.3.3.2",
+                "important",
+                "Orientation ESAT notifiée ; veut travailler à la blanchisserie ou aux espaces verts.",
+            ),
+            (
+                "1.3.2.1",
+                "modere",
+                "N'a jamais vécu ailleurs qu'à l'internat et chez ses parents ; cuisine et linge à apprendre.",
+            ),
+            (
+                "1.2.1.2",
+                "modere",
+                "Se met en retrait dans un groupe inconnu ; fiable avec les adultes qu'il connaît.",
+            ),
+            (
+                "1.3.5.1",
+                "modere",
+                "Ne sait pas encore gérer un budget ; demande d'AAH à préparer avec la famille.",
+            ),
+        ],
+    },
+    DemoNeeds {
+        who: 40,
+        day: -120,
+        by: "educ.internat",
+        context: "Évaluation des besoins, avec l'enfant et ses parents.",
+        lines: &[
+            (
+                "1.2.1.2",
+                "important",
+                "S'oppose à l'adulte, insulte ; très inquiète de mal faire.",
+            ),
+            (
+                "1.3.3.1",
+                "important",
+                "En grande difficulté en classe ; scolarité partagée avec l'unité d'enseignement.",
+            ),
+            (
+                "1.1.4",
+                "modere",
+                "Troubles du langage oral ; bilan orthophonique demandé.",
+            ),
+            (
+                "1.2.1.1",
+                "leger",
+                "Endormissement difficile, fatiguée le matin.",
+            ),
+        ],
+    },
+    DemoNeeds {
+        who: 44,
+        day: -85,
+        by: "educ.internat",
+        context: "Réévaluation après le passage en semi-internat.",
+        lines: &[
+            (
+                "1.3.3.4",
+                "important",
+                "Rentre chaque soir au domicile : soutenir les parents pour les routines du soir.",
+            ),
+            (
+                "1.2.1.2",
+                "modere",
+                "Moins de conflits depuis qu'elle rentre chez elle le soir.",
+            ),
+            ("1.3.3.1", "modere", "Inclusion à l'école le matin."),
+        ],
+    },
+    DemoNeeds {
+        who: 45,
+        day: -30,
+        by: "psy.ditep",
+        context: "Évaluation des besoins, avec la jeune fille et ses parents.",
+        lines: &[
+            (
+                "1.1.1",
+                "important",
+                "Troubles de l'attention, impulsivité ; traitement suivi par le pédopsychiatre.",
+            ),
+            (
+                "1.3.3.1",
+                "modere",
+                "En classe ordinaire avec une AESH ; devoirs difficiles à la maison.",
+            ),
+            (
+                "1.3.4.1",
+                "leger",
+                "Fait du judo le mercredi et veut continuer.",
+            ),
+        ],
+    },
+    DemoNeeds {
+        who: 52,
+        day: -80,
+        by: "educ.internat",
+        context: "Évaluation des besoins, avec le jeune et ses parents.",
+        lines: &[
+            (
+                "1.3.3.2",
+                "important",
+                "Stage de découverte aux espaces verts de l'ESAT : motivé, à poursuivre.",
+            ),
+            (
+                "1.3.4.2",
+                "modere",
+                "Apprend le trajet en tram jusqu'à Vénissieux.",
+            ),
+            (
+                "1.2.1.4",
+                "modere",
+                "Fugues de l'internat l'an dernier ; aucune depuis six mois.",
+            ),
+            (
+                "1.3.3.3",
+                "modere",
+                "Lit couramment ; le calcul reste difficile (argent, heure).",
+            ),
+        ],
+    },
+];
+
+/// An objective of a projet: title, the needs it addresses (SERAFIN-PH codes, imported from the
+/// needs evaluation), échéance (days from today), expected result, référent, the person's opinion,
+/// and its actions.
+struct DemoObjectif {
+    titre: &'static str,
+    besoins: &'static [&'static str],
+    days: i64,
+    resultat: &'static str,
+    referent: &'static str,
+    avis: &'static str,
+    actions: &'static [DemoAction],
+}
+
+/// An action: label, means, référent, SERAFIN-PH prestations (2.x).
+struct DemoAction {
+    libelle: &'static str,
+    moyens: &'static str,
+    referent: &'static str,
+    prestations: &'static [&'static str],
+}
+
+/// A bilan: one (result, comment) per objective in order, the synthesis (`{nom}`: « M. NOM » or
+/// « Mme NOM », `{prenom}`: the first name), the next bilan (days from today).
+struct DemoBilan {
+    resultats: &'static [(&'static str, &'static str)],
+    synthese: &'static str,
+    next: i64,
+}
+
+/// An avenant: its reason, the needs evaluation that led to it, and what it adds.
+struct DemoAvenant {
+    reason: &'static str,
+    needs: DemoNeeds,
+    attentes: &'static [(&'static str, &'static str)],
+    objectifs: &'static [DemoObjectif],
+}
+
+enum DemoStage {
+    /// Just arrived: the attentes only.
+    Recueil,
+    /// Being written, nothing signed yet.
+    Preparation,
+    /// Agreed and running, perhaps with a bilan.
+    EnCours(Option<DemoBilan>),
+    /// Running, then paused (note: `{date}` is today).
+    EnPause(&'static str),
+    /// Running, reviewed, then replaced by an avenant.
+    Avenant(DemoBilan, DemoAvenant),
+}
+
+/// A projet personnalisé: person index, type, attentes (origin, the words as said), objectives,
+/// participants (who: `@personne`, `@relation` for a member of the entourage, or a name; role;
+/// contribution), stage.
+struct DemoProjet {
+    who: u64,
+    kind: &'static str,
+    attentes: &'static [(&'static str, &'static str)],
+    objectifs: &'static [DemoObjectif],
+    participants: &'static [(&'static str, &'static str, &'static str)],
+    stage: DemoStage,
+}
+
+const DEMO_PROJETS: &[DemoProjet] = &[
+    DemoProjet {
+        who: 0,
+        kind: "PPA",
+        attentes: &[
+            (
+                "personne",
+                "Je veux qu'on me lève tous les jours. Je ne veux pas rester couché comme un malade.",
+            ),
+            (
+                "personne",
+                "J'aimerais encore raconter mes histoires de trains à quelqu'un qui les écoute.",
+            ),
+            (
+                "famille",
+                "Que papa ne reste pas seul dans sa chambre tout l'après-midi.",
+            ),
+        ],
+        objectifs: &[
+            DemoObjectif {
+                titre: "Être levé et installé au fauteuil chaque jour",
+                besoins: &["1.1.8", "1.1.9", "1.2.1.1"],
+                days: 180,
+                resultat: "Levé au moins six jours sur sept, sans rougeur de la peau.",
+                referent: "Karim Haddad",
+                avis: "D'accord, mais pas avant neuf heures.",
+                actions: &[
+                    DemoAction {
+                        libelle: "Lever après le petit-déjeuner et installation au fauteuil",
+                        moyens: "Deux soignants, verticalisateur, coussin à air.",
+                        referent: "Karim Haddad",
+                        prestations: &["2.2.1", "2.1.1.2"],
+                    },
+                    DemoAction {
+                        libelle: "Prévention des escarres : changements de position, surveillance de la peau",
+                        moyens: "Matelas à air, échelle de Braden chaque mois.",
+                        referent: "Julie Moreau",
+                        prestations: &["2.1.1.2"],
+                    },
+                ],
+            },
+            DemoObjectif {
+                titre: "Garder une vie sociale l'après-midi",
+                besoins: &["1.3.4.1", "1.1.2"],
+                days: 180,
+                resultat: "Deux animations par semaine ; une rencontre avec l'amicale des cheminots.",
+                referent: "Karim Haddad",
+                avis: "Si on me met devant, pour entendre.",
+                actions: &[
+                    DemoAction {
+                        libelle: "Atelier « souvenirs du rail » un jeudi sur deux",
+                        moyens: "Animatrice ; photos et revues apportées par la famille.",
+                        referent: "L'animatrice",
+                        prestations: &["2.3.4.2", "2.2.2"],
+                    },
+                    DemoAction {
+                        libelle: "Vérifier les appareils auditifs chaque matin",
+                        moyens: "Piles de rechange au poste de soins.",
+                        referent: "Julie Moreau",
+                        prestations: &["2.2.2"],
+                    },
+                ],
+            },
+        ],
+        participants: &[
+            (
+                "@personne",
+                "usager",
+                "A dit ce qu'il voulait, dans sa chambre, en deux fois pour ne pas le fatiguer.",
+            ),
+            ("@enfant", "famille", "Présente à la réunion de projet."),
+            (
+                "Karim Haddad",
+                "professionnel",
+                "Aide-soignant référent : a recueilli les attentes.",
+            ),
+            ("Julie Moreau", "professionnel", "Infirmière."),
+        ],
+        stage: DemoStage::EnCours(Some(DemoBilan {
+            resultats: &[
+                (
+                    "partiellement_atteint",
+                    "Levé cinq jours sur sept ; refuse le jour de la douche.",
+                ),
+                (
+                    "atteint",
+                    "Vient à l'atelier et a montré ses photos au groupe.",
+                ),
+            ],
+            synthese: "{nom} apprécie d'être levé et de retrouver le groupe l'après-midi. La peau est saine. Les objectifs sont gardés ; une sortie à la gare de la Part-Dieu est prévue avec sa famille.",
+            next: 180,
+        })),
+    },
+    DemoProjet {
+        who: 1,
+        kind: "PPA",
+        attentes: &[
+            (
+                "personne",
+                "Voir ma femme tous les jours. Elle vient l'après-midi, je veux être prêt quand elle arrive.",
+            ),
+            (
+                "personne",
+                "Jouer à la belote, et qu'on me laisse mon journal le matin.",
+            ),
+            (
+                "famille",
+                "Qu'il fasse attention au sucre, comme le docteur a dit, mais sans le priver de tout.",
+            ),
+        ],
+        objectifs: &[
+            DemoObjectif {
+                titre: "Garder le lien avec son épouse",
+                besoins: &["1.3.3.4"],
+                days: 240,
+                resultat: "Visites chaque jour ; un repas partagé chaque semaine.",
+                referent: "Fatou Diallo",
+                avis: "Le dimanche midi, c'est le mieux.",
+                actions: &[DemoAction {
+                    libelle: "Repas avec son épouse le dimanche midi, en salle des familles",
+                    moyens: "Salle réservée, repas commandé la veille.",
+                    referent: "Fatou Diallo",
+                    prestations: &["2.3.4.1"],
+                }],
+            },
+            DemoObjectif {
+                titre: "Trouver sa place dans l'unité",
+                besoins: &["1.3.4.1"],
+                days: 240,
+                resultat: "Une partie de belote deux fois par semaine avec d'autres résidents.",
+                referent: "Fatou Diallo",
+                avis: "S'il y a des joueurs sérieux.",
+                actions: &[DemoAction {
+                    libelle: "Club de belote le mardi et le vendredi",
+                    moyens: "Animatrice, salle d'activités.",
+                    referent: "L'animatrice",
+                    prestations: &["2.3.4.2"],
+                }],
+            },
+            DemoObjectif {
+                titre: "Équilibrer son diabète",
+                besoins: &["1.1.10"],
+                days: 240,
+                resultat: "Glycémies dans les objectifs fixés par le médecin traitant.",
+                referent: "Julie Moreau",
+                avis: "",
+                actions: &[DemoAction {
+                    libelle: "Surveillance des glycémies et soins des pieds",
+                    moyens: "Glycémies capillaires deux fois par semaine, pédicure tous les deux mois.",
+                    referent: "Julie Moreau",
+                    prestations: &["2.1.1.2", "2.1.1.1"],
+                }],
+            },
+        ],
+        participants: &[
+            ("@personne", "usager", "A choisi les activités."),
+            ("@conjoint", "famille", "Présente à chaque réunion."),
+            (
+                "Fatou Diallo",
+                "professionnel",
+                "Accompagnante éducative et sociale référente.",
+            ),
+        ],
+        stage: DemoStage::Avenant(
+            DemoBilan {
+                resultats: &[
+                    (
+                        "atteint",
+                        "Son épouse vient chaque jour ; le repas du dimanche est un rendez-vous attendu.",
+                    ),
+                    (
+                        "partiellement_atteint",
+                        "Jouait le mardi ; ne descend plus depuis sa chute.",
+                    ),
+                    ("atteint", "Glycémies stables."),
+                ],
+                synthese: "La chute du mois dernier (fracture du poignet droit) a réduit l'autonomie de {nom} pour la toilette et l'habillage, et il a peur de marcher : la réévaluation AGGIR passe du GIR 4 au GIR 3. Un avenant ajoute la prévention des chutes et la rééducation.",
+                next: 90,
+            },
+            DemoAvenant {
+                reason: "Chute avec fracture du poignet : ajout de la prévention des chutes et de la rééducation, après la réévaluation des besoins.",
+                needs: DemoNeeds {
+                    who: 1,
+                    day: -18,
+                    by: "ide.ehpad",
+                    context: "Réévaluation après la chute du mois dernier (fracture du poignet droit).",
+                    lines: &[
+                        (
+                            "1.1.8",
+                            "important",
+                            "Chute dans la salle de bains ; marche avec un déambulateur, peur de retomber.",
+                        ),
+                        (
+                            "1.1.3",
+                            "modere",
+                            "Douleur du poignet quand on le mobilise (4 sur 10) ; antalgiques simples.",
+                        ),
+                        (
+                            "1.2.1.1",
+                            "important",
+                            "Aide pour la toilette et l'habillage du haut tant que le poignet est immobilisé.",
+                        ),
+                        (
+                            "1.1.10",
+                            "modere",
+                            "Diabète équilibré ; glycémies deux fois par semaine.",
+                        ),
+                        ("1.3.3.4", "important", "Son épouse vient chaque jour."),
+                        (
+                            "1.3.4.1",
+                            "modere",
+                            "Ne descend plus aux animations depuis la chute.",
+                        ),
+                    ],
+                },
+                attentes: &[(
+                    "personne",
+                    "J'ai peur de retomber. Mais je ne veux pas finir dans un fauteuil.",
+                )],
+                objectifs: &[
+                    DemoObjectif {
+                        titre: "Remarcher en sécurité dans l'unité",
+                        besoins: &["1.1.8", "1.1.3"],
+                        days: 120,
+                        resultat: "Va seul à la salle à manger avec son déambulateur, sans chute.",
+                        referent: "Fatou Diallo",
+                        avis: "Je veux y arriver pour le mariage de mon petit-fils.",
+                        actions: &[
+                            DemoAction {
+                                libelle: "Kinésithérapie deux fois par semaine : marche, équilibre, se relever du sol",
+                                moyens: "Kinésithérapeute libéral, déambulateur.",
+                                referent: "Julie Moreau",
+                                prestations: &["2.1.2.1"],
+                            },
+                            DemoAction {
+                                libelle: "Évaluer la douleur à chaque soin ; antalgique avant la kinésithérapie",
+                                moyens: "Échelle numérique, protocole du médecin coordonnateur.",
+                                referent: "Julie Moreau",
+                                prestations: &["2.1.1.2", "2.1.1.1"],
+                            },
+                        ],
+                    },
+                    DemoObjectif {
+                        titre: "Refaire seul sa toilette du haut",
+                        besoins: &["1.2.1.1"],
+                        days: 90,
+                        resultat: "Toilette du haut faite seul après la consolidation du poignet.",
+                        referent: "Fatou Diallo",
+                        avis: "",
+                        actions: &[DemoAction {
+                            libelle: "Aide à la toilette et à l'habillage du haut, en le laissant faire ce qu'il peut",
+                            moyens: "Toilette au lavabo, vêtements amples.",
+                            referent: "Fatou Diallo",
+                            prestations: &["2.2.1"],
+                        }],
+                    },
+                ],
+            },
+        ),
+    },
+    DemoProjet {
+        who: 3,
+        kind: "PPA",
+        attentes: &[
+            ("personne", "Je veux rentrer chez moi. Ma mère m'attend."),
+            ("personne", "J'aime bien quand on chante."),
+            (
+                "representant",
+                "Qu'il puisse marcher librement, sans contention, et que je sois prévenue de tout changement de traitement.",
+            ),
+            (
+                "famille",
+                "Papa aimait son jardin et les chansons de Brassens.",
+            ),
+        ],
+        objectifs: &[
+            DemoObjectif {
+                titre: "Marcher librement et en sécurité",
+                besoins: &["1.2.1.4", "1.1.1"],
+                days: 180,
+                resultat: "Aucune sortie seul de l'unité ; il marche librement dans le jardin clos.",
+                referent: "Fatou Diallo",
+                avis: "",
+                actions: &[
+                    DemoAction {
+                        libelle: "Jardin clos ouvert de 14 h à 17 h, tour du jardin avec un soignant en fin de journée",
+                        moyens: "Digicode de l'unité, soignant disponible à 17 h.",
+                        referent: "Fatou Diallo",
+                        prestations: &["2.2.3"],
+                    },
+                    DemoAction {
+                        libelle: "Chant le mercredi, musique à l'heure où l'angoisse monte",
+                        moyens: "Liste de chansons préparée avec la famille (Brassens, Trenet).",
+                        referent: "L'animatrice",
+                        prestations: &["2.2.2", "2.3.4.2"],
+                    },
+                ],
+            },
+            DemoObjectif {
+                titre: "Une toilette acceptée, sans conflit",
+                besoins: &["1.2.1.1"],
+                days: 120,
+                resultat: "Toilette faite au moins quatre jours sur cinq sans opposition.",
+                referent: "Fatou Diallo",
+                avis: "",
+                actions: &[DemoAction {
+                    libelle: "Toilette par le même soignant, en fin de matinée, en musique",
+                    moyens: "Planning adapté.",
+                    referent: "Fatou Diallo",
+                    prestations: &["2.2.1"],
+                }],
+            },
+            DemoObjectif {
+                titre: "Reprendre du poids",
+                besoins: &["1.1.6"],
+                days: 180,
+                resultat: "Poids stable, puis 2 kg de plus en six mois.",
+                referent: "Julie Moreau",
+                avis: "",
+                actions: &[DemoAction {
+                    libelle: "Manger-main, repas enrichis, pesée chaque mois",
+                    moyens: "Menus adaptés avec la cuisine, avis de la diététicienne.",
+                    referent: "Julie Moreau",
+                    prestations: &["2.1.1.2", "2.2.1"],
+                }],
+            },
+            DemoObjectif {
+                titre: "Associer la tutrice aux décisions",
+                besoins: &["1.3.1.1"],
+                days: 365,
+                resultat: "La déléguée mandataire est informée de tout changement de traitement ou d'organisation.",
+                referent: "Marc Dubois",
+                avis: "",
+                actions: &[DemoAction {
+                    libelle: "Compte rendu à la déléguée mandataire après chaque réunion ; appel en cas de changement",
+                    moyens: "Courriel et téléphone.",
+                    referent: "Marc Dubois",
+                    prestations: &["2.3.5.3"],
+                }],
+            },
+        ],
+        participants: &[
+            (
+                "@personne",
+                "usager",
+                "Rencontré dans sa chambre et au jardin ; ses mots sont notés tels qu'il les a dits.",
+            ),
+            (
+                "@mandataire",
+                "representant",
+                "Déléguée mandataire (tutelle) : a signé le projet.",
+            ),
+            (
+                "@enfant",
+                "famille",
+                "A raconté ses habitudes et ses goûts.",
+            ),
+            ("Fatou Diallo", "professionnel", "AES référente."),
+        ],
+        stage: DemoStage::EnCours(None),
+    },
+    DemoProjet {
+        who: 5,
+        kind: "PPA",
+        attentes: &[
+            (
+                "personne",
+                "Reprendre des forces. À l'hôpital je ne mangeais rien.",
+            ),
+            (
+                "personne",
+                "Je voudrais chanter de nouveau. J'étais à la chorale de ma paroisse.",
+            ),
+            (
+                "famille",
+                "Qu'elle ne tombe plus. On avait peur chaque nuit.",
+            ),
+        ],
+        objectifs: &[
+            DemoObjectif {
+                titre: "Reprendre du poids et des forces",
+                besoins: &["1.1.6"],
+                days: 90,
+                resultat: "2 kg de plus en trois mois.",
+                referent: "Julie Moreau",
+                avis: "Si c'est bon, je mange.",
+                actions: &[DemoAction {
+                    libelle: "Repas enrichis et goûter à 16 h, pesée chaque semaine",
+                    moyens: "Compléments nutritionnels, fiche de suivi alimentaire.",
+                    referent: "Julie Moreau",
+                    prestations: &["2.1.1.2", "2.2.1"],
+                }],
+            },
+            // No action yet: the projet is still being written.
+            DemoObjectif {
+                titre: "Se déplacer sans tomber",
+                besoins: &["1.1.8"],
+                days: 120,
+                resultat: "Aucune chute ; marche jusqu'au salon avec son déambulateur.",
+                referent: "Fatou Diallo",
+                avis: "",
+                actions: &[],
+            },
+        ],
+        participants: &[],
+        stage: DemoStage::Preparation,
+    },
+    DemoProjet {
+        who: 7,
+        kind: "PPA",
+        attentes: &[
+            (
+                "personne",
+                "Je ne sais pas encore. Je voudrais qu'on frappe avant d'entrer dans ma chambre.",
+            ),
+            (
+                "personne",
+                "Le matin je me lève tard, j'ai toujours été comme ça.",
+            ),
+            (
+                "famille",
+                "Maman a toujours fait ses mots croisés, il faudrait qu'elle puisse continuer.",
+            ),
+        ],
+        objectifs: &[],
+        participants: &[],
+        stage: DemoStage::Recueil,
+    },
+    DemoProjet {
+        who: 9,
+        kind: "PPA",
+        attentes: &[
+            (
+                "personne",
+                "Je veux aller en ville toute seule, je ne suis pas une enfant.",
+            ),
+            (
+                "personne",
+                "Avoir mon argent pour le coiffeur et mes magazines.",
+            ),
+            ("personne", "Ne plus être à table avec la dame qui crie."),
+        ],
+        objectifs: &[
+            DemoObjectif {
+                titre: "Sortir en ville régulièrement",
+                besoins: &["1.3.4.1"],
+                days: 180,
+                resultat: "Une sortie accompagnée chaque semaine, puis des sorties seule en journée si tout se passe bien.",
+                referent: "Fatou Diallo",
+                avis: "Une par semaine, c'est un début.",
+                actions: &[DemoAction {
+                    libelle: "Sortie accompagnée au marché de la place Guichard le samedi matin",
+                    moyens: "Bénévole de l'association, téléphone portable.",
+                    referent: "Fatou Diallo",
+                    prestations: &["2.3.4.2", "2.3.4.3"],
+                }],
+            },
+            DemoObjectif {
+                titre: "Gérer son argent de poche",
+                besoins: &["1.3.5.1"],
+                days: 180,
+                resultat: "Argent de poche remis chaque lundi ; carnet de dépenses tenu avec elle.",
+                referent: "Marc Dubois",
+                avis: "Le lundi, d'accord.",
+                actions: &[DemoAction {
+                    libelle: "Argent de poche remis chaque lundi ; point chaque mois avec le curateur",
+                    moyens: "Carnet de dépenses, budget fixé avec le curateur.",
+                    referent: "Marc Dubois",
+                    prestations: &["2.3.5.2", "2.3.5.3"],
+                }],
+            },
+            DemoObjectif {
+                titre: "Prendre son traitement chaque jour",
+                besoins: &["1.1.10"],
+                days: 180,
+                resultat: "Aucun oubli de traitement ; poids suivi chaque semaine.",
+                referent: "Julie Moreau",
+                avis: "",
+                actions: &[DemoAction {
+                    libelle: "Médicaments donnés par l'infirmière ; pesée le lundi",
+                    moyens: "Piluliers préparés par la pharmacie, balance de l'unité.",
+                    referent: "Julie Moreau",
+                    prestations: &["2.1.1.2", "2.1.1.4"],
+                }],
+            },
+            DemoObjectif {
+                titre: "Des repas au calme",
+                besoins: &["1.2.1.2"],
+                days: 60,
+                resultat: "Plus de dispute pendant les repas.",
+                referent: "Fatou Diallo",
+                avis: "Près de la fenêtre, si possible.",
+                actions: &[DemoAction {
+                    libelle: "Nouvelle place à table, avec deux résidentes choisies avec elle",
+                    moyens: "Plan de table de la salle à manger.",
+                    referent: "Fatou Diallo",
+                    prestations: &["2.2.2"],
+                }],
+            },
+        ],
+        participants: &[
+            (
+                "@personne",
+                "usager",
+                "A relu le projet avec l'AES avant de le signer.",
+            ),
+            (
+                "@mandataire",
+                "partenaire",
+                "Curateur (curatelle renforcée) : présent pour la partie budget.",
+            ),
+            (
+                "@enfant",
+                "famille",
+                "Vient chaque dimanche ; a aidé à choisir les sorties.",
+            ),
+            ("Fatou Diallo", "professionnel", "AES référente."),
+            ("Julie Moreau", "professionnel", "Infirmière."),
+        ],
+        stage: DemoStage::EnCours(None),
+    },
+    DemoProjet {
+        who: 11,
+        kind: "PPA",
+        attentes: &[
+            (
+                "personne",
+                "M'occuper des plantes. J'ai eu un jardin toute ma vie.",
+            ),
+            (
+                "personne",
+                "Qu'on me laisse la fenêtre entrouverte la nuit, sinon j'étouffe.",
+            ),
+        ],
+        objectifs: &[
+            DemoObjectif {
+                titre: "Jardiner avec l'atelier jardin",
+                besoins: &["1.3.4.1", "1.2.1.3"],
+                days: 180,
+                resultat: "S'occupe des bacs du jardin deux matinées par semaine.",
+                referent: "Fatou Diallo",
+                avis: "Et des tomates l'été prochain.",
+                actions: &[DemoAction {
+                    libelle: "Atelier jardin le mardi et le jeudi matin",
+                    moyens: "Bacs surélevés, oxygène portable.",
+                    referent: "L'animatrice",
+                    prestations: &["2.3.4.2"],
+                }],
+            },
+            DemoObjectif {
+                titre: "Mieux respirer au quotidien",
+                besoins: &["1.1.5"],
+                days: 180,
+                resultat: "Pas d'hospitalisation pour une décompensation ; oxygène bien porté la nuit.",
+                referent: "Julie Moreau",
+                avis: "",
+                actions: &[DemoAction {
+                    libelle: "Surveillance de la saturation, oxygène la nuit, kinésithérapie respiratoire",
+                    moyens: "Oxymètre, concentrateur d'oxygène, kinésithérapeute libéral.",
+                    referent: "Julie Moreau",
+                    prestations: &["2.1.1.2", "2.1.2.1"],
+                }],
+            },
+            DemoObjectif {
+                titre: "Une douche sans s'épuiser",
+                besoins: &["1.2.1.1"],
+                days: 90,
+                resultat: "Douche deux fois par semaine sans essoufflement.",
+                referent: "Fatou Diallo",
+                avis: "",
+                actions: &[DemoAction {
+                    libelle: "Douche assise deux fois par semaine, aide pour le bas",
+                    moyens: "Siège de douche, oxygène pendant la douche.",
+                    referent: "Fatou Diallo",
+                    prestations: &["2.2.1"],
+                }],
+            },
+        ],
+        participants: &[
+            ("@personne", "usager", "A participé à la réunion de projet."),
+            ("@enfant", "famille", "Présent à la réunion."),
+            ("Fatou Diallo", "professionnel", "AES référente."),
+        ],
+        stage: DemoStage::EnPause(
+            "Hospitalisé le {date} au centre hospitalier Lyon-Est (décompensation respiratoire) : le projet est suspendu jusqu'à son retour, la chambre est gardée.",
+        ),
+    },
+    DemoProjet {
+        who: 14,
+        kind: "PPA",
+        attentes: &[
+            ("personne", "Je veux marcher. Marcher, c'est tout."),
+            ("personne", "La musique, oui. L'accordéon."),
+            (
+                "representant",
+                "Que papa soit calme le soir, et qu'on m'appelle s'il tombe.",
+            ),
+        ],
+        objectifs: &[
+            DemoObjectif {
+                titre: "Marcher sans tomber, de jour comme de nuit",
+                besoins: &["1.2.1.4"],
+                days: 180,
+                resultat: "Aucune chute grave ; lit bas et veilleuse en place.",
+                referent: "Karim Haddad",
+                avis: "",
+                actions: &[DemoAction {
+                    libelle: "Lit bas, tapis au sol, veilleuse ; passage à 2 h et à 5 h",
+                    moyens: "Lit à hauteur variable, tapis de chute.",
+                    referent: "Karim Haddad",
+                    prestations: &["2.2.3", "2.1.1.2"],
+                }],
+            },
+            DemoObjectif {
+                titre: "Des soirées apaisées",
+                besoins: &["1.1.1", "1.2.1.2"],
+                days: 120,
+                resultat: "Moins d'hallucinations angoissantes ; endormi avant 23 h.",
+                referent: "Karim Haddad",
+                avis: "",
+                actions: &[DemoAction {
+                    libelle: "Accordéon et présence d'un soignant après le dîner ; avis du médecin coordonnateur sur le traitement",
+                    moyens: "Enceinte dans la chambre, musiques choisies par la famille.",
+                    referent: "Dr Paul Lefèvre",
+                    prestations: &["2.2.2", "2.1.1.1"],
+                }],
+            },
+            DemoObjectif {
+                titre: "Associer la famille",
+                besoins: &["1.3.3.4"],
+                days: 365,
+                resultat: "Un point téléphonique chaque mois avec la personne habilitée.",
+                referent: "Julie Moreau",
+                avis: "",
+                actions: &[DemoAction {
+                    libelle: "Appel de l'infirmière chaque mois et compte rendu après chaque réunion",
+                    moyens: "Téléphone, courriel.",
+                    referent: "Julie Moreau",
+                    prestations: &["2.3.4.1"],
+                }],
+            },
+        ],
+        participants: &[
+            (
+                "@personne",
+                "usager",
+                "Présent au début de la réunion ; a dit ce qu'il aimait.",
+            ),
+            (
+                "@enfant",
+                "representant",
+                "Personne habilitée (habilitation familiale) : a signé le projet.",
+            ),
+            ("Karim Haddad", "professionnel", "Aide-soignant référent."),
+            ("Dr Paul Lefèvre", "professionnel", "Médecin coordonnateur."),
+        ],
+        stage: DemoStage::EnCours(None),
+    },
+    DemoProjet {
+        who: 32,
+        kind: "PPI",
+        attentes: &[
+            (
+                "personne",
+                "Je veux faire un stage dans un garage, pas rester en classe toute la journée.",
+            ),
+            (
+                "personne",
+                "Quand je m'énerve, je veux qu'on me laisse sortir cinq minutes, pas qu'on me crie dessus.",
+            ),
+            (
+                "famille",
+                "Qu'il trouve un métier et qu'il arrête de se battre.",
+            ),
+        ],
+        objectifs: &[
+            DemoObjectif {
+                titre: "Trouver un stage en mécanique",
+                besoins: &["1.3.3.2"],
+                days: 150,
+                resultat: "Un stage de deux semaines dans un garage avant l'été.",
+                referent: "Thomas Petit",
+                avis: "Un garage de motos, ce serait le mieux.",
+                actions: &[DemoAction {
+                    libelle: "Recherche de stage avec l'éducateur : CV, appels, visite de deux garages",
+                    moyens: "Ordinateur de l'internat, trajets en bus accompagnés.",
+                    referent: "Thomas Petit",
+                    prestations: &["2.3.3.2"],
+                }],
+            },
+            DemoObjectif {
+                titre: "Demander une pause au lieu d'exploser",
+                besoins: &["1.2.1.2", "1.1.1"],
+                days: 120,
+                resultat: "Utilise la carte de pause ; moins de deux passages à l'acte par mois.",
+                referent: "Élise Fontaine",
+                avis: "La carte, d'accord, mais pas devant les autres.",
+                actions: &[
+                    DemoAction {
+                        libelle: "Entretiens avec la psychologue tous les quinze jours",
+                        moyens: "Bureau de la psychologue, le mardi.",
+                        referent: "Élise Fontaine",
+                        prestations: &["2.1.1.3"],
+                    },
+                    DemoAction {
+                        libelle: "Carte de pause convenue avec l'enseignante de l'ULIS",
+                        moyens: "Carte discrète, lieu de retour au calme.",
+                        referent: "Thomas Petit",
+                        prestations: &["2.3.3.1", "2.2.2"],
+                    },
+                ],
+            },
+            DemoObjectif {
+                titre: "Tenir en classe l'après-midi",
+                besoins: &["1.3.3.1"],
+                days: 150,
+                resultat: "Présent tous les après-midi prévus à son emploi du temps.",
+                referent: "Thomas Petit",
+                avis: "",
+                actions: &[DemoAction {
+                    libelle: "Emploi du temps aménagé : atelier mécanique de l'unité d'enseignement le jeudi après-midi",
+                    moyens: "Atelier de l'unité d'enseignement.",
+                    referent: "Thomas Petit",
+                    prestations: &["2.3.3.1"],
+                }],
+            },
+        ],
+        participants: &[
+            ("@personne", "usager", "A écrit ses attentes lui-même."),
+            ("@mere", "famille", "Présente à la réunion."),
+            ("@pere", "famille", "Par téléphone."),
+            ("Thomas Petit", "professionnel", "Éducateur référent."),
+            ("Élise Fontaine", "professionnel", "Psychologue."),
+        ],
+        stage: DemoStage::EnCours(Some(DemoBilan {
+            resultats: &[
+                (
+                    "partiellement_atteint",
+                    "Deux garages contactés ; un rendez-vous obtenu.",
+                ),
+                (
+                    "partiellement_atteint",
+                    "Utilise la carte de pause ; encore trois passages à l'acte ce trimestre.",
+                ),
+                ("atteint", "Présent tous les jeudis après-midi."),
+            ],
+            synthese: "{prenom} s'investit dans son projet de stage et la gestion de la colère progresse. Un bilan intermédiaire est prévu dans trois semaines, après le rendez-vous au garage, pour décider du stage.",
+            next: 21,
+        })),
+    },
+    DemoProjet {
+        who: 35,
+        kind: "PPI",
+        attentes: &[
+            (
+                "personne",
+                "Je veux plus avoir mal au ventre le matin avant le collège.",
+            ),
+            ("personne", "J'aimerais avoir une copine dans ma classe."),
+            (
+                "famille",
+                "Qu'elle retourne au collège, même un peu, et que je sois moins seule pour gérer.",
+            ),
+        ],
+        objectifs: &[
+            DemoObjectif {
+                titre: "Retourner peu à peu au collège",
+                besoins: &["1.3.3.1", "1.1.1"],
+                days: 120,
+                resultat: "Trois demi-journées par semaine au collège à la fin du trimestre.",
+                referent: "Camille Roux",
+                avis: "D'accord, si je peux partir quand ça va pas.",
+                actions: &[
+                    DemoAction {
+                        libelle: "Accompagnement au collège le matin ; lieu refuge au CDI",
+                        moyens: "Éducatrice du SESSAD, accord avec le principal.",
+                        referent: "Camille Roux",
+                        prestations: &["2.3.3.1"],
+                    },
+                    DemoAction {
+                        libelle: "Séance avec la psychologue chaque semaine",
+                        moyens: "Au SESSAD, le mercredi.",
+                        referent: "Élise Fontaine",
+                        prestations: &["2.1.1.3"],
+                    },
+                ],
+            },
+            DemoObjectif {
+                titre: "Se faire des amies",
+                besoins: &["1.2.1.2"],
+                days: 180,
+                resultat: "Participe au groupe du mercredi ; une sortie avec une camarade.",
+                referent: "Camille Roux",
+                avis: "",
+                actions: &[DemoAction {
+                    libelle: "Groupe « habiletés sociales » du SESSAD le mercredi",
+                    moyens: "Groupe de cinq jeunes, deux animatrices.",
+                    referent: "Camille Roux",
+                    prestations: &["2.2.2"],
+                }],
+            },
+            DemoObjectif {
+                titre: "Soutenir sa mère",
+                besoins: &["1.3.3.4"],
+                days: 180,
+                resultat: "Un entretien familial chaque mois.",
+                referent: "Camille Roux",
+                avis: "",
+                actions: &[DemoAction {
+                    libelle: "Entretien familial chaque mois, au domicile",
+                    moyens: "Éducatrice et psychologue.",
+                    referent: "Camille Roux",
+                    prestations: &["2.3.3.5"],
+                }],
+            },
+        ],
+        participants: &[
+            (
+                "@personne",
+                "usager",
+                "A choisi les objectifs avec l'éducatrice.",
+            ),
+            ("@mere", "famille", "A signé le projet."),
+            (
+                "Camille Roux",
+                "professionnel",
+                "Éducatrice référente (SESSAD).",
+            ),
+            ("Élise Fontaine", "professionnel", "Psychologue."),
+        ],
+        stage: DemoStage::EnPause(
+            "Hospitalisation de jour en pédopsychiatrie pour six semaines à partir du {date} : l'accompagnement du SESSAD est suspendu à la demande de l'équipe de soins ; le lien avec la famille est gardé par téléphone.",
+        ),
+    },
+    DemoProjet {
+        who: 37,
+        kind: "PPI",
+        attentes: &[
+            (
+                "personne",
+                "Je veux plus être puni tout le temps à l'école.",
+            ),
+            ("personne", "Je veux voir ma maman plus souvent."),
+            (
+                "famille",
+                "Qu'il arrive à dire ce qui ne va pas avant de taper.",
+            ),
+            (
+                "professionnel",
+                "Préparer les visites avec sa mère pour qu'elles se passent mieux (référente ASE).",
+            ),
+        ],
+        objectifs: &[
+            DemoObjectif {
+                titre: "Dire sa colère avec des mots",
+                besoins: &["1.2.1.2"],
+                days: 150,
+                resultat: "Moins de deux exclusions par trimestre.",
+                referent: "Camille Roux",
+                avis: "Je veux bien essayer le coin calme.",
+                actions: &[
+                    DemoAction {
+                        libelle: "Coin calme et « météo des émotions » en classe et chez l'assistante familiale",
+                        moyens: "Affiche des émotions, coussin et casque anti-bruit.",
+                        referent: "Camille Roux",
+                        prestations: &["2.2.2"],
+                    },
+                    DemoAction {
+                        libelle: "Psychomotricité chaque semaine",
+                        moyens: "Psychomotricienne du DITEP.",
+                        referent: "Camille Roux",
+                        prestations: &["2.1.2.1"],
+                    },
+                ],
+            },
+            DemoObjectif {
+                titre: "Des visites avec sa mère mieux préparées",
+                besoins: &["1.3.3.4"],
+                days: 180,
+                resultat: "Visites sans crise au retour.",
+                referent: "Camille Roux",
+                avis: "",
+                actions: &[DemoAction {
+                    libelle: "Préparer et reprendre chaque visite avec l'éducatrice ; synthèse chaque trimestre avec l'ASE",
+                    moyens: "Entretien avant et après la visite.",
+                    referent: "Camille Roux",
+                    prestations: &["2.3.3.5", "2.4.1"],
+                }],
+            },
+            DemoObjectif {
+                titre: "Lire avec plaisir",
+                besoins: &["1.3.3.3", "1.3.3.1"],
+                days: 240,
+                resultat: "Lit seul une courte histoire.",
+                referent: "Camille Roux",
+                avis: "Avec des livres de Lego.",
+                actions: &[DemoAction {
+                    libelle: "Soutien à la lecture deux fois par semaine",
+                    moyens: "Livres choisis avec lui, jeux de construction.",
+                    referent: "Camille Roux",
+                    prestations: &["2.3.3.1"],
+                }],
+            },
+        ],
+        participants: &[
+            (
+                "@personne",
+                "usager",
+                "A dessiné ce qu'il voulait pour son projet.",
+            ),
+            (
+                "@mere",
+                "famille",
+                "A signé le projet (autorité parentale).",
+            ),
+            (
+                "@famille_accueil",
+                "famille",
+                "Assistante familiale : vit avec lui au quotidien.",
+            ),
+            (
+                "Karine LOPEZ",
+                "partenaire",
+                "Référente ASE : présente à la synthèse.",
+            ),
+            ("Camille Roux", "professionnel", "Éducatrice référente."),
+        ],
+        stage: DemoStage::EnCours(None),
+    },
+    DemoProjet {
+        who: 38,
+        kind: "PPI",
+        attentes: &[
+            (
+                "personne",
+                "Je veux travailler à la blanchisserie de l'ESAT. J'aime quand c'est bien rangé.",
+            ),
+            (
+                "personne",
+                "Plus tard, avoir mon appartement. Mais pas tout de suite.",
+            ),
+            (
+                "famille",
+                "Qu'il soit prêt à vivre au foyer : faire ses lessives, prendre le tram.",
+            ),
+        ],
+        objectifs: &[
+            DemoObjectif {
+                titre: "Entrer à l'ESAT",
+                besoins: &["1.3.3.2"],
+                days: 240,
+                resultat: "Stage réussi et admission à l'ESAT.",
+                referent: "Thomas Petit",
+                avis: "Oui, à la blanchisserie.",
+                actions: &[DemoAction {
+                    libelle: "Stage de découverte de deux semaines à la blanchisserie de l'ESAT Les Ateliers du Cap",
+                    moyens: "Convention de stage, suivi par l'éducateur.",
+                    referent: "Thomas Petit",
+                    prestations: &["2.3.3.2", "2.4.1"],
+                }],
+            },
+            DemoObjectif {
+                titre: "Apprendre la vie au foyer",
+                besoins: &["1.3.2.1"],
+                days: 240,
+                resultat: "Fait seul sa lessive et un repas simple chaque semaine.",
+                referent: "Thomas Petit",
+                avis: "",
+                actions: &[DemoAction {
+                    libelle: "Atelier cuisine et linge à l'internat, le mardi soir",
+                    moyens: "Cuisine pédagogique, buanderie.",
+                    referent: "Thomas Petit",
+                    prestations: &["2.3.2.1", "2.3.2.2"],
+                }],
+            },
+            DemoObjectif {
+                titre: "Gérer un petit budget",
+                besoins: &["1.3.5.1"],
+                days: 240,
+                resultat: "Dossier d'AAH déposé ; tient un budget de la semaine.",
+                referent: "Thomas Petit",
+                avis: "",
+                actions: &[DemoAction {
+                    libelle: "Dossier d'AAH avec la famille ; atelier budget chaque mois",
+                    moyens: "Assistante sociale du DITEP.",
+                    referent: "Nadia Benali",
+                    prestations: &["2.3.5.1", "2.3.5.2"],
+                }],
+            },
+        ],
+        participants: &[
+            (
+                "@personne",
+                "usager",
+                "A présenté lui-même son projet à la réunion.",
+            ),
+            ("@mere", "famille", "Présente à la réunion."),
+            ("@pere", "famille", "Présent à la réunion."),
+            ("Thomas Petit", "professionnel", "Éducateur référent."),
+            (
+                "ESAT Les Ateliers du Cap",
+                "partenaire",
+                "Monitrice d'atelier de la blanchisserie.",
+            ),
+        ],
+        stage: DemoStage::Avenant(
+            DemoBilan {
+                resultats: &[
+                    (
+                        "atteint",
+                        "Stage de deux semaines réussi ; l'ESAT propose une admission dès qu'une place se libère.",
+                    ),
+                    (
+                        "partiellement_atteint",
+                        "Fait sa lessive seul ; le repas reste à travailler.",
+                    ),
+                    ("partiellement_atteint", "Dossier d'AAH déposé à la MDPH."),
+                ],
+                synthese: "{prenom} a réussi son stage à la blanchisserie. Il reste au DITEP au titre de l'amendement Creton en attendant sa place. Un avenant prépare les trajets seul jusqu'à l'ESAT et l'entrée au foyer.",
+                next: 120,
+            },
+            DemoAvenant {
+                reason: "Après le stage à l'ESAT : préparation des trajets seul et de l'entrée au foyer d'hébergement.",
+                needs: DemoNeeds {
+                    who: 38,
+                    day: -25,
+                    by: "psy.ditep",
+                    context: "Réévaluation après le stage à la blanchisserie de l'ESAT.",
+                    lines: &[
+                        (
+                            "1.3.4.2",
+                            "important",
+                            "Devra aller seul à l'ESAT de Vénissieux en tram et en bus.",
+                        ),
+                        (
+                            "1.3.3.2",
+                            "modere",
+                            "Stage réussi : l'ESAT propose une admission dès qu'une place se libère.",
+                        ),
+                        (
+                            "1.3.2.1",
+                            "modere",
+                            "Fait sa lessive seul ; les repas restent à apprendre.",
+                        ),
+                        ("1.3.5.1", "leger", "Dossier d'AAH déposé."),
+                    ],
+                },
+                attentes: &[(
+                    "personne",
+                    "Je veux aller à l'ESAT tout seul, sans qu'on m'emmène.",
+                )],
+                objectifs: &[
+                    DemoObjectif {
+                        titre: "Aller seul à l'ESAT en transports",
+                        besoins: &["1.3.4.2"],
+                        days: 120,
+                        resultat: "Fait seul le trajet de l'internat à l'ESAT en tram et en bus.",
+                        referent: "Thomas Petit",
+                        avis: "Avec mon téléphone, au cas où.",
+                        actions: &[DemoAction {
+                            libelle: "Apprentissage du trajet, accompagné puis seul",
+                            moyens: "Carte de transport, plan du trajet avec photos, téléphone.",
+                            referent: "Thomas Petit",
+                            prestations: &["2.3.4.3"],
+                        }],
+                    },
+                    DemoObjectif {
+                        titre: "Préparer l'entrée au foyer",
+                        besoins: &["1.3.2.1"],
+                        days: 180,
+                        resultat: "Trois repas et une nuit au foyer avant l'admission.",
+                        referent: "Thomas Petit",
+                        avis: "",
+                        actions: &[DemoAction {
+                            libelle: "Visites et repas au foyer d'hébergement Les Érables",
+                            moyens: "Rendez-vous avec l'équipe du foyer.",
+                            referent: "Nadia Benali",
+                            prestations: &["2.3.2.1", "2.4.1"],
+                        }],
+                    },
+                ],
+            },
+        ),
+    },
+    DemoProjet {
+        who: 40,
+        kind: "PP",
+        attentes: &[
+            ("personne", "Je veux qu'on arrête de me crier dessus."),
+            ("personne", "J'aimerais bien faire de la danse."),
+            (
+                "famille",
+                "Qu'elle puisse rester à l'école du quartier et qu'elle dorme mieux.",
+            ),
+        ],
+        objectifs: &[
+            DemoObjectif {
+                titre: "Être moins en conflit avec les adultes",
+                besoins: &["1.2.1.2"],
+                days: 150,
+                resultat: "Moins de sorties de classe.",
+                referent: "Thomas Petit",
+                avis: "Si on m'explique avant.",
+                actions: &[DemoAction {
+                    libelle: "Règles de vie expliquées avec des images ; temps calme après la récréation",
+                    moyens: "Pictogrammes, coin calme.",
+                    referent: "Thomas Petit",
+                    prestations: &["2.2.2"],
+                }],
+            },
+            DemoObjectif {
+                titre: "Progresser en classe",
+                besoins: &["1.3.3.1", "1.1.4"],
+                days: 240,
+                resultat: "Bilan orthophonique fait ; séances en place ; scolarité partagée tenue.",
+                referent: "Thomas Petit",
+                avis: "",
+                actions: &[
+                    DemoAction {
+                        libelle: "Bilan orthophonique, puis une séance chaque semaine",
+                        moyens: "Orthophoniste libérale.",
+                        referent: "Thomas Petit",
+                        prestations: &["2.1.2.1"],
+                    },
+                    DemoAction {
+                        libelle: "Unité d'enseignement le matin, école l'après-midi",
+                        moyens: "Emploi du temps partagé avec l'enseignante.",
+                        referent: "Thomas Petit",
+                        prestations: &["2.3.3.1"],
+                    },
+                ],
+            },
+            DemoObjectif {
+                titre: "Mieux dormir",
+                besoins: &["1.2.1.1"],
+                days: 120,
+                resultat: "Endormie avant 21 h 30 les soirs d'école.",
+                referent: "Thomas Petit",
+                avis: "",
+                actions: &[DemoAction {
+                    libelle: "Rituel du coucher travaillé avec les parents",
+                    moyens: "Entretiens avec les parents, tableau du soir.",
+                    referent: "Thomas Petit",
+                    prestations: &["2.3.3.5"],
+                }],
+            },
+        ],
+        participants: &[
+            (
+                "@personne",
+                "usager",
+                "A dit ses attentes à l'éducateur, avec des dessins.",
+            ),
+            ("@mere", "famille", "Présente à la réunion."),
+            ("@pere", "famille", "Présent à la réunion."),
+            ("Thomas Petit", "professionnel", "Éducateur référent."),
+        ],
+        stage: DemoStage::Preparation,
+    },
+    DemoProjet {
+        who: 52,
+        kind: "PPI",
+        attentes: &[
+            ("personne", "Faire les espaces verts. J'aime être dehors."),
+            (
+                "personne",
+                "Savoir prendre le tram tout seul pour aller voir mon père.",
+            ),
+            (
+                "famille",
+                "Qu'il ne fugue plus et qu'il ait un vrai métier.",
+            ),
+        ],
+        objectifs: &[
+            DemoObjectif {
+                titre: "Préparer un métier des espaces verts",
+                besoins: &["1.3.3.2"],
+                days: 240,
+                resultat: "Deuxième stage à l'ESAT ; inscrit sur sa liste d'attente.",
+                referent: "Thomas Petit",
+                avis: "Oui, avec la tondeuse.",
+                actions: &[DemoAction {
+                    libelle: "Deuxième stage de découverte aux espaces verts de l'ESAT",
+                    moyens: "Convention de stage.",
+                    referent: "Thomas Petit",
+                    prestations: &["2.3.3.2"],
+                }],
+            },
+            DemoObjectif {
+                titre: "Se déplacer seul en tram",
+                besoins: &["1.3.4.2"],
+                days: 120,
+                resultat: "Fait seul le trajet jusque chez son père.",
+                referent: "Thomas Petit",
+                avis: "",
+                actions: &[DemoAction {
+                    libelle: "Trajets accompagnés puis seul, avec un plan et un téléphone",
+                    moyens: "Carte de transport, plan du trajet.",
+                    referent: "Thomas Petit",
+                    prestations: &["2.3.4.3"],
+                }],
+            },
+            DemoObjectif {
+                titre: "Compter l'argent et lire l'heure",
+                besoins: &["1.3.3.3"],
+                days: 240,
+                resultat: "Paie seul un petit achat et rend compte de la monnaie.",
+                referent: "Thomas Petit",
+                avis: "",
+                actions: &[DemoAction {
+                    libelle: "Ateliers de mathématiques pratiques à l'unité d'enseignement",
+                    moyens: "Monnaie factice, sorties courses.",
+                    referent: "Thomas Petit",
+                    prestations: &["2.3.3.1"],
+                }],
+            },
+            DemoObjectif {
+                titre: "Rester en sécurité",
+                besoins: &["1.2.1.4"],
+                days: 180,
+                resultat: "Aucune fugue.",
+                referent: "Thomas Petit",
+                avis: "",
+                actions: &[DemoAction {
+                    libelle: "Point chaque semaine avec l'éducateur référent ; règles de sortie de l'internat",
+                    moyens: "Entretien du lundi soir.",
+                    referent: "Thomas Petit",
+                    prestations: &["2.2.3"],
+                }],
+            },
+        ],
+        participants: &[
+            (
+                "@personne",
+                "usager",
+                "A présenté ses attentes à la réunion.",
+            ),
+            ("@mere", "famille", "Présente à la réunion."),
+            ("@pere", "famille", "Présent à la réunion."),
+            ("Thomas Petit", "professionnel", "Éducateur référent."),
+        ],
+        stage: DemoStage::EnCours(None),
+    },
+];
+
+/// `{nom}` → « M. NOM » / « Mme NOM », `{prenom}` → the first name, `{date}` → a date.
+fn demo_text(p: &DemoPerson, text: &str, on: Date) -> String {
+    let first = p
+        .name
+        .strip_suffix(p.family.as_str())
+        .unwrap_or(&p.name)
+        .trim();
+    let civility = if p.female { "Mme" } else { "M." };
+    text.replace("{nom}", &format!("{civility} {}", p.family))
+        .replace("{prenom}", first)
+        .replace("{date}", &date_fr(on))
+}
+
+impl App {
+    async fn demo_ctx(&self, login: &str) -> AppResult<Ctx> {
+        let user = parcours_store::account::find_user_by_login(&self.db, login)
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("demo account {login} missing")))?;
+        self.ctx_for(&user, "local", None).await
+    }
+
+    /// AGGIR and needs evaluations, then the projets personnalisés.
+    async fn load_demo_projets(
+        &self,
+        org: &DemoOrg,
+        circles: &HashMap<u64, Circle>,
+        entries: &HashMap<u64, Date>,
+        today: Date,
+    ) -> AppResult<()> {
+        let mut staff: HashMap<&'static str, Ctx> = HashMap::new();
+        for login in [
+            "direction",
+            "cds.ehpad",
+            "cds.ditep",
+            "medecin.ehpad",
+            "ide.ehpad",
+            "as.glycines",
+            "aes.lilas",
+            "educ.internat",
+            "educ.sessad",
+            "psy.ditep",
+        ] {
+            staff.insert(login, self.demo_ctx(login).await?);
+        }
+        let staff = |login: &str| {
+            staff
+                .get(login)
+                .ok_or_else(|| AppError::Internal(format!("demo account {login} missing")))
+        };
+        for (who, day, letters, by, context) in DEMO_AGGIR {
+            let p = org.person(*who)?;
+            let on = shift(today, *day)
+                .max(shift(first_day(*who, entries, today), 5))
+                .min(today);
+            let raw = RawAggir {
+                evaluated_on: on.to_string(),
+                context: context.to_string(),
+                etablissement_id: org.ehpad.to_string(),
+                evaluation: demo_aggir_grid(letters),
+            };
+            self.record_aggir(staff(by)?, p.id, &raw).await?;
+        }
+        for needs in DEMO_NEEDS {
+            self.demo_needs(staff(needs.by)?, org, needs, entries, today)
+                .await?;
+        }
+        let no_circle = Circle::default();
+        for plan in DEMO_PROJETS {
+            let p = org.person(plan.who)?;
+            let circle = circles.get(&plan.who).unwrap_or(&no_circle);
+            let even = plan.who.is_multiple_of(2);
+            let (writer, chief) = match (p.in_ehpad(), even) {
+                (true, true) => ("as.glycines", "cds.ehpad"),
+                (true, false) => ("aes.lilas", "cds.ehpad"),
+                (false, true) => ("educ.internat", "cds.ditep"),
+                (false, false) => ("educ.sessad", "cds.ditep"),
+            };
+            let (writer, chief) = (staff(writer)?, staff(chief)?);
+            let (etab, _) = org.etab_and_unit(p, 0);
+            let id = self
+                .create_projet(
+                    writer,
+                    p.id,
+                    &RawNewProjet {
+                        etablissement_id: etab.to_string(),
+                        kind: plan.kind.into(),
+                    },
+                )
+                .await?;
+            for (origine, texte) in plan.attentes {
+                self.demo_put(writer, id, attente(origine, texte)).await?;
+            }
+            if matches!(plan.stage, DemoStage::Recueil) {
+                continue;
+            }
+            let (version, _) = self.demo_projet_state(writer, id).await?;
+            self.import_needs(writer, id, version).await?;
+            self.demo_objectifs(writer, id, plan.objectifs, today)
+                .await?;
+            for (who, role, contribution) in plan.participants {
+                let name = match *who {
+                    "@personne" => Some(p.name.clone()),
+                    w => match w.strip_prefix('@') {
+                        Some(relation) => circle.named(relation).map(|m| m.2.clone()),
+                        None => Some(w.to_string()),
+                    },
+                };
+                let Some(nom) = name else { continue };
+                let element = Element::Participant(RawParticipant {
+                    nom,
+                    role: role.to_string(),
+                    contribution: contribution.to_string(),
+                });
+                self.demo_put(writer, id, element).await?;
+            }
+            if matches!(plan.stage, DemoStage::Preparation) {
+                continue;
+            }
+            self.demo_sign_and_start(chief, writer, circle, id, today)
+                .await?;
+            match &plan.stage {
+                DemoStage::EnCours(Some(bilan)) => {
+                    self.demo_bilan(writer, p, id, bilan, today).await?;
+                }
+                DemoStage::EnPause(note) => {
+                    let (version, _) = self.demo_projet_state(writer, id).await?;
+                    let status = RawProjetStatus {
+                        status: "en_pause".into(),
+                        note: demo_text(p, note, today),
+                        version,
+                    };
+                    self.change_projet_status(chief, id, &status).await?;
+                }
+                DemoStage::Avenant(bilan, avenant) => {
+                    self.demo_bilan(writer, p, id, bilan, today).await?;
+                    self.demo_needs(
+                        staff(avenant.needs.by)?,
+                        org,
+                        &avenant.needs,
+                        entries,
+                        today,
+                    )
+                    .await?;
+                    let av = self.create_avenant(writer, id, avenant.reason).await?;
+                    for (origine, texte) in avenant.attentes {
+                        self.demo_put(writer, av, attente(origine, texte)).await?;
+                    }
+                    let (version, _) = self.demo_projet_state(writer, av).await?;
+                    self.import_needs(writer, av, version).await?;
+                    self.demo_objectifs(writer, av, avenant.objectifs, today)
+                        .await?;
+                    // The avenant is signed by the direction, as the first projet was by the chef
+                    // de service; starting it ends the first version.
+                    self.demo_sign_and_start(staff("direction")?, writer, circle, av, today)
+                        .await?;
+                }
+                DemoStage::Recueil | DemoStage::Preparation | DemoStage::EnCours(None) => {}
+            }
+        }
+        Ok(())
+    }
+
+    async fn demo_needs(
+        &self,
+        ctx: &Ctx,
+        org: &DemoOrg,
+        needs: &DemoNeeds,
+        entries: &HashMap<u64, Date>,
+        today: Date,
+    ) -> AppResult<()> {
+        let p = org.person(needs.who)?;
+        let on = shift(today, needs.day)
+            .max(first_day(needs.who, entries, today))
+            .min(today);
+        let raw = RawNeedsEvaluation {
+            evaluated_on: on.to_string(),
+            context: needs.context.to_string(),
+            lines: needs
+                .lines
+                .iter()
+                .map(|(code, level, comment)| RawNeedLine {
+                    code: code.to_string(),
+                    level: level.to_string(),
+                    comment: comment.to_string(),
+                })
+                .collect(),
+        };
+        self.record_needs_evaluation(ctx, p.id, &raw).await?;
+        Ok(())
+    }
+
+    /// The version and content of a projet as stored (read by the loader itself: no audited read).
+    async fn demo_projet_state(&self, ctx: &Ctx, id: ProjetId) -> AppResult<(i64, Contenu)> {
+        let row = ProjetRow::get(&self.db, ctx.org(), id.as_uuid()).await?;
+        let contenu = serde_json::from_str(&row.content)
+            .map_err(|e| AppError::Internal(format!("content of projet {id}: {e}")))?;
+        Ok((row.version, contenu))
+    }
+
+    /// Adds an element to a projet in preparation; returns its id.
+    async fn demo_put(&self, ctx: &Ctx, id: ProjetId, element: Element) -> AppResult<u32> {
+        let (version, _) = self.demo_projet_state(ctx, id).await?;
+        self.put_projet_element(ctx, id, None, &element, version)
+            .await
+    }
+
+    /// Objectives (linked to the imported needs by their SERAFIN-PH code) and their actions.
+    async fn demo_objectifs(
+        &self,
+        ctx: &Ctx,
+        id: ProjetId,
+        objectifs: &[DemoObjectif],
+        today: Date,
+    ) -> AppResult<()> {
+        for o in objectifs {
+            let (_, contenu) = self.demo_projet_state(ctx, id).await?;
+            let besoins = o
+                .besoins
+                .iter()
+                .map(|code| {
+                    contenu
+                        .besoins
+                        .iter()
+                        .find(|b| b.serafin.code == *code)
+                        .map(|b| b.id.to_string())
+                        .ok_or_else(|| {
+                            AppError::Internal(format!("demo projet {id}: no need {code}"))
+                        })
+                })
+                .collect::<AppResult<Vec<_>>>()?;
+            let objectif = Element::Objectif(RawObjectif {
+                titre: o.titre.into(),
+                besoins,
+                echeance: shift(today, o.days).to_string(),
+                resultat_attendu: o.resultat.into(),
+                referent: o.referent.into(),
+                avis_usager: o.avis.into(),
+            });
+            let oid = self.demo_put(ctx, id, objectif).await?;
+            for a in o.actions {
+                let action = Element::Action(RawAction {
+                    libelle: a.libelle.into(),
+                    objectifs: vec![oid.to_string()],
+                    moyens: a.moyens.into(),
+                    referent: a.referent.into(),
+                    prestations: a.prestations.iter().map(|c| c.to_string()).collect(),
+                });
+                self.demo_put(ctx, id, action).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The structure's accord (by `chief`), the person's (by the person, or whoever signs for them
+    /// today: tutor, person habilitée, parent), then the start.
+    async fn demo_sign_and_start(
+        &self,
+        chief: &Ctx,
+        writer: &Ctx,
+        circle: &Circle,
+        id: ProjetId,
+        signed: Date,
+    ) -> AppResult<()> {
+        let structure = RawAccord {
+            partie: "structure".into(),
+            signatory: String::new(),
+            signed_on: signed.to_string(),
+        };
+        self.record_accord(chief, id, &structure).await?;
+        let person = RawAccord {
+            partie: "usager".into(),
+            signatory: circle
+                .signer
+                .as_ref()
+                .map(|s| s.0.to_string())
+                .unwrap_or_else(|| SIGNED_BY_PERSON.to_string()),
+            signed_on: signed.to_string(),
+        };
+        self.record_accord(writer, id, &person).await?;
+        let (version, _) = self.demo_projet_state(chief, id).await?;
+        let start = RawProjetStatus {
+            status: "en_cours".into(),
+            note: String::new(),
+            version,
+        };
+        self.change_projet_status(chief, id, &start).await
+    }
+
+    async fn demo_bilan(
+        &self,
+        ctx: &Ctx,
+        p: &DemoPerson,
+        id: ProjetId,
+        bilan: &DemoBilan,
+        today: Date,
+    ) -> AppResult<()> {
+        let (_, contenu) = self.demo_projet_state(ctx, id).await?;
+        let raw = RawBilan {
+            date: today.to_string(),
+            appreciations: contenu
+                .objectifs
+                .iter()
+                .zip(bilan.resultats)
+                .map(|(o, (resultat, comment))| {
+                    (o.id.to_string(), resultat.to_string(), comment.to_string())
+                })
+                .collect(),
+            synthese: demo_text(p, bilan.synthese, today),
+            prochain_bilan: shift(today, bilan.next).to_string(),
+        };
+        self.record_bilan(ctx, id, &raw).await?;
+        Ok(())
+    }
+}
+
+/// The first day a person was accompanied (a past séjour included), today if never.
+fn first_day(who: u64, entries: &HashMap<u64, Date>, today: Date) -> Date {
+    PAST_STAYS
+        .iter()
+        .filter(|s| s.0 == who)
+        .map(|s| shift(today, s.3))
+        .chain(entries.get(&who).copied())
+        .min()
+        .unwrap_or(today)
+}
+
+fn attente(origine: &str, texte: &str) -> Element {
+    Element::Attente(RawAttente {
+        origine: origine.into(),
+        texte: texte.into(),
+    })
 }
 
 fn unit(etab: EtablissementId, name: &str) -> UniteInput {

@@ -279,7 +279,7 @@ impl App {
             .into_iter()
             .map(|a| {
                 Ok(AccordView {
-                    current: a.projet_version == row.version,
+                    current: a.content_version == row.content_version,
                     partie: Partie::parse(&a.partie)
                         .map_err(|_| AppError::Internal(a.partie.clone()))?,
                     signatory_name: a.signatory_name,
@@ -430,6 +430,7 @@ impl App {
             started_on: None,
             ended_on: None,
             content: to_json(&Contenu::default())?,
+            content_version: 1,
             version: 1,
             created_at: now,
             created_by: by,
@@ -476,6 +477,7 @@ impl App {
         change(&mut contenu).map_err(AppError::Validation)?;
         let mut row = old.clone();
         row.content = to_json(&contenu)?;
+        row.content_version += 1;
         row.version += 1;
         row.updated_at = self.now_micros();
         row.updated_by = ctx.user().as_uuid();
@@ -624,6 +626,16 @@ impl App {
         }
         let today = self.today();
         let signed_on = input::date("signed_on", &raw.signed_on)?;
+        let written = parcours_domain::clock::today_in_paris(micros_to_ts(row.created_at));
+        if signed_on < written {
+            return Err(AppError::field(
+                "signed_on",
+                format!(
+                    "L'accord ne peut pas précéder la rédaction du projet (le {}).",
+                    date_fr(written)
+                ),
+            ));
+        }
         if signed_on > today {
             return Err(AppError::field(
                 "signed_on",
@@ -685,7 +697,7 @@ impl App {
         };
         let already = q::accords(&self.db, ctx.org(), row.id).await?;
         if already.iter().any(|a| {
-            a.projet_version == row.version
+            a.content_version == row.content_version
                 && a.partie == partie.code()
                 && a.signatory_user == signatory_user
                 && a.signatory_proche == signatory_proche
@@ -702,7 +714,7 @@ impl App {
             &AccordRow {
                 id: self.new_id(),
                 projet_id: row.id,
-                projet_version: row.version,
+                content_version: row.content_version,
                 partie: partie.code().into(),
                 signatory_user,
                 signatory_proche,
@@ -745,7 +757,9 @@ impl App {
         // Only accords given on this version of the content count.
         let structure = accords
             .iter()
-            .filter(|a| a.partie == Partie::Structure.code() && a.projet_version == old.version)
+            .filter(|a| {
+                a.partie == Partie::Structure.code() && a.content_version == old.content_version
+            })
             .count();
         from.check_change(to, structure, note.as_deref())?;
         let today = self.today().to_string();
@@ -874,6 +888,7 @@ impl App {
             status: ProjetStatus::EnPreparation.code().into(),
             started_on: None,
             ended_on: None,
+            content_version: 1,
             version: 1,
             created_at: now,
             created_by: by,
@@ -926,6 +941,17 @@ impl App {
         }
         let contenu = contenu_of(&row)?;
         let bilan: Bilan = rules::check_bilan(&contenu, raw, self.today())?;
+        if let Some(started) = opt_stored(&row.started_on)?
+            && bilan.date < started
+        {
+            return Err(AppError::field(
+                "date",
+                format!(
+                    "Le bilan ne peut pas précéder la mise en œuvre du projet (le {}).",
+                    date_fr(started)
+                ),
+            ));
+        }
         let same_day = BilanRow::select_where(
             &self.db,
             ctx.org(),

@@ -10,10 +10,11 @@ use parcours_app::demo::DEMO_PASSWORD;
 use parcours_app::domain::admission::{RequestStatus, SejourStatus};
 use parcours_app::domain::clock::{ManualClock, SeededIds};
 use parcours_app::domain::consent::ConsentAnswer;
-use parcours_app::domain::ids::{EtablissementId, UsagerId};
+use parcours_app::domain::ids::{EtablissementId, EvaluationId, ProjetId, UsagerId};
+use parcours_app::domain::projet::{Partie, ProjetStatus};
 use parcours_app::{App, AppConfig};
 use parcours_store::Db;
-use parcours_store::records::{Bind, MesureRow, SejourRow};
+use parcours_store::records::{BilanRow, Bind, EvaluationRow, MesureRow, ProjetRow, SejourRow};
 
 async fn loads_a_living_organisation(db: Db, now: &str) {
     let app = App::new(
@@ -134,6 +135,15 @@ async fn loads_a_living_organisation(db: Db, now: &str) {
             .iter()
             .any(|c| c.text.contains("expire bientôt"))
     );
+    // A bilan planned within the month (set at the last bilan) shows on the board.
+    assert!(
+        board
+            .projets
+            .iter()
+            .any(|i| i.text.contains("Bilan du projet personnalisé à faire")),
+        "{:?}",
+        board.projets
+    );
 
     // A person under tutelle: the tutor (an UDAF mandataire) signed, and `may` says yes.
     let tutelles = MesureRow::select_where(&app.db, org, "kind = 'tutelle'", &[], "id", 10)
@@ -231,6 +241,142 @@ async fn loads_a_living_organisation(db: Db, now: &str) {
     );
     assert!(partners.iter().any(|p| p.partner.name.contains("UDAF")));
     assert!(partners.iter().filter(|p| p.resource).count() >= 2);
+
+    // AGGIR: most residents evaluated, every GIR present but mostly 1 to 4, as in an EHPAD.
+    let evals = EvaluationRow::select_where(
+        &app.db,
+        org,
+        "status = 'valide'",
+        &[],
+        "usager_id, evaluated_on, created_at",
+        10_000,
+    )
+    .await
+    .unwrap();
+    let aggir: Vec<&EvaluationRow> = evals.iter().filter(|e| e.kind == "aggir").collect();
+    let mut by_gir = [0usize; 6];
+    for e in &aggir {
+        by_gir[usize::try_from(e.gir.unwrap() - 1).unwrap()] += 1;
+    }
+    assert!(by_gir.iter().all(|n| *n > 0), "GIR 1 to 6: {by_gir:?}");
+    let dependent: usize = by_gir[..4].iter().sum();
+    assert!(dependent * 5 >= aggir.len() * 4, "GIR 1 to 6: {by_gir:?}");
+    let ehpad = etabs.iter().find(|e| e.name.contains("EHPAD")).unwrap();
+    let gmp = app
+        .gmp(&ctx, EtablissementId::from_uuid(ehpad.id), app.today())
+        .await
+        .unwrap();
+    let value = gmp.gmp.expect("a GMP");
+    assert!((500.0..=900.0).contains(&value), "GMP {value}");
+    assert!(
+        gmp.persons >= 20 && gmp.not_evaluated * 10 <= gmp.persons,
+        "{gmp:?}"
+    );
+    eprintln!(
+        "GMP {value:.0}, {:?} GIR 1 to 6 of {}",
+        gmp.by_gir, gmp.persons
+    );
+    // Some residents evaluated twice, months apart: the detail says what changed.
+    let later = aggir
+        .iter()
+        .find(|e| {
+            aggir.iter().any(|o| {
+                o.usager_id == e.usager_id && o.evaluated_on < e.evaluated_on && o.gir != e.gir
+            })
+        })
+        .expect("a resident whose GIR changed");
+    let detail = app
+        .aggir_detail(&ctx, EvaluationId::from_uuid(later.id))
+        .await
+        .unwrap();
+    let (_, before) = detail.previous.expect("the previous evaluation");
+    assert_ne!(i64::from(before), later.gir.unwrap());
+    assert!(detail.changes.len() >= 2, "{:?}", detail.changes);
+
+    // Needs evaluations (SERAFIN-PH needs with a level) in both establishments.
+    let needs: Vec<&EvaluationRow> = evals.iter().filter(|e| e.kind == "besoins").collect();
+    assert!(needs.len() >= 15, "{} needs evaluations", needs.len());
+    let evaluated: Vec<uuid::Uuid> = needs.iter().map(|e| e.usager_id).collect();
+    let view = app
+        .evaluations(&ctx, UsagerId::from_uuid(evaluated[0]))
+        .await
+        .unwrap();
+    let lines = &view.iter().find(|v| v.kind == "besoins").unwrap().needs;
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.code.starts_with("1.") && l.level_label.is_some())
+    );
+
+    // Projets personnalisés at every stage.
+    let projets = ProjetRow::select_where(&app.db, org, "1 = 1", &[], "usager_id, number", 1000)
+        .await
+        .unwrap();
+    for status in ["en_preparation", "en_cours", "en_pause", "termine"] {
+        assert!(
+            projets.iter().any(|p| p.status == status),
+            "no projet {status}"
+        );
+    }
+    for p in &projets {
+        assert!(
+            evaluated.contains(&p.usager_id) || p.status == "en_preparation",
+            "a projet without a needs evaluation"
+        );
+        let v = app.projet(&ctx, ProjetId::from_uuid(p.id)).await.unwrap();
+        assert!(!v.contenu.attentes.is_empty());
+        match v.status {
+            ProjetStatus::EnPreparation => assert!(v.accords.is_empty()),
+            _ => {
+                for partie in [Partie::Structure, Partie::Usager] {
+                    assert!(v.accords.iter().any(|a| a.partie == partie), "{partie:?}");
+                }
+                assert!(v.gaps.is_empty(), "{:?}", v.gaps);
+                assert!(v.contenu.participants.iter().any(|x| x.role == "usager"));
+                assert!(
+                    v.contenu
+                        .participants
+                        .iter()
+                        .any(|x| x.role == "famille" || x.role == "representant")
+                );
+                assert!(v.contenu.actions.iter().all(|a| {
+                    !a.prestations.is_empty()
+                        && a.prestations.iter().all(|c| c.code.starts_with("2."))
+                }));
+            }
+        }
+        if v.status == ProjetStatus::EnPause {
+            assert!(v.events.last().unwrap().note.is_some());
+        }
+    }
+    // A projet replaced by its avenant: the first version ended, with its bilan.
+    let avenant = projets.iter().find(|p| p.number >= 1).expect("an avenant");
+    let avenant = app
+        .projet(&ctx, ProjetId::from_uuid(avenant.id))
+        .await
+        .unwrap();
+    assert_eq!(avenant.status, ProjetStatus::EnCours);
+    let first = app
+        .projet(&ctx, avenant.previous_id.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(first.status, ProjetStatus::Termine);
+    assert_eq!(first.avenant_id, Some(avenant.id));
+    assert!(!first.bilans.is_empty());
+    assert!(avenant.contenu.objectifs.len() > first.contenu.objectifs.len());
+    let bilans = BilanRow::select_where(&app.db, org, "1 = 1", &[], "id", 1000)
+        .await
+        .unwrap();
+    assert!(bilans.len() >= 2);
+    // Under tutelle, the tutor signed the person's accord.
+    let summaries = app.projets(&ctx, person).await.unwrap();
+    let projet = app.projet(&ctx, summaries[0].id).await.unwrap();
+    assert!(
+        projet
+            .accords
+            .iter()
+            .any(|a| a.partie == Partie::Usager && a.signatory_name == tutor.name)
+    );
 }
 
 #[tokio::test]

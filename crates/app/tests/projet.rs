@@ -220,7 +220,7 @@ async fn a_projet_from_expectations_to_review(fx: Fixture) {
     let structure = RawAccord {
         partie: "structure".into(),
         signatory: String::new(),
-        signed_on: "2026-11-20".into(),
+        signed_on: "2026-11-22".into(),
     };
     assert!(matches!(
         fx.app.record_accord(&ide, id, &structure).await,
@@ -234,7 +234,7 @@ async fn a_projet_from_expectations_to_review(fx: Fixture) {
             &RawAccord {
                 partie: "usager".into(),
                 signatory: "usager".into(),
-                signed_on: "2026-11-20".into(),
+                signed_on: "2026-11-22".into(),
             },
         )
         .await
@@ -246,6 +246,10 @@ async fn a_projet_from_expectations_to_review(fx: Fixture) {
     let running = fx.app.projet(&cds, id).await.unwrap();
     assert_eq!(running.status, ProjetStatus::EnCours);
     assert_eq!(running.accords.len(), 2);
+    assert!(
+        running.accords.iter().all(|a| a.current),
+        "starting does not change the content signed"
+    );
     assert_eq!(
         running.events.len(),
         2,
@@ -438,7 +442,7 @@ async fn only_who_may_sign_gives_the_persons_accord(fx: Fixture) {
     let accord = |who: String| RawAccord {
         partie: "usager".into(),
         signatory: who,
-        signed_on: "2026-11-20".into(),
+        signed_on: "2026-11-22".into(),
     };
     for who in ["usager".to_string(), other.to_string()] {
         let e = fx
@@ -485,7 +489,7 @@ async fn only_who_may_sign_gives_the_persons_accord(fx: Fixture) {
             &RawAccord {
                 partie: "structure".into(),
                 signatory: String::new(),
-                signed_on: "2026-11-20".into(),
+                signed_on: "2026-11-22".into(),
             },
         )
         .await

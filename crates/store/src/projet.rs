@@ -38,7 +38,8 @@ pub async fn events(db: &Db, org: Uuid, projet: Uuid) -> Result<Vec<ProjetEventR
 pub struct AccordRow {
     pub id: Uuid,
     pub projet_id: Uuid,
-    pub projet_version: i64,
+    /// The projet's `content_version` when signed.
+    pub content_version: i64,
     pub partie: String,
     pub signatory_user: Option<Uuid>,
     pub signatory_proche: Option<Uuid>,
@@ -50,10 +51,10 @@ pub struct AccordRow {
 
 pub async fn insert_accord(tx: &mut Tx, org: Uuid, a: &AccordRow) -> Result<()> {
     on_tx!(tx, c => sqlx::query(
-        "insert into projet_accord (organisation_id, id, projet_id, projet_version, partie, signatory_user, \
+        "insert into projet_accord (organisation_id, id, projet_id, content_version, partie, signatory_user, \
          signatory_proche, signatory_name, signed_on, recorded_at, recorded_by) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
-        .bind(org).bind(a.id).bind(a.projet_id).bind(a.projet_version).bind(&a.partie).bind(a.signatory_user)
+        .bind(org).bind(a.id).bind(a.projet_id).bind(a.content_version).bind(&a.partie).bind(a.signatory_user)
         .bind(a.signatory_proche).bind(&a.signatory_name).bind(&a.signed_on).bind(a.recorded_at)
         .bind(a.recorded_by)
         .execute(&mut *c).await?.rows_affected());
@@ -62,7 +63,7 @@ pub async fn insert_accord(tx: &mut Tx, org: Uuid, a: &AccordRow) -> Result<()> 
 
 pub async fn accords(db: &Db, org: Uuid, projet: Uuid) -> Result<Vec<AccordRow>> {
     Ok(on_pool!(db, p => sqlx::query_as(
-        "select id, projet_id, projet_version, partie, signatory_user, signatory_proche, signatory_name, signed_on, recorded_at, \
+        "select id, projet_id, content_version, partie, signatory_user, signatory_proche, signatory_name, signed_on, recorded_at, \
          recorded_by from projet_accord where organisation_id = $1 and projet_id = $2 order by recorded_at, id")
         .bind(org).bind(projet).fetch_all(p).await?))
 }

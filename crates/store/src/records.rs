@@ -375,6 +375,7 @@ record!(
         started_on: Option<String>,
         ended_on: Option<String>,
         content: String,
+        content_version: i64,
     }
 );
 

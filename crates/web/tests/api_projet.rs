@@ -411,7 +411,7 @@ async fn a_projet_runs_over_the_api_from_needs_to_avenant(t: TestApp) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(message(&e, "status").contains("accord"), "{e}");
     // The aide-soignant may not sign for the structure; the direction may; the person signs.
-    let structure = json!({"partie": "structure", "signed_on": "2026-11-20"});
+    let structure = json!({"partie": "structure", "signed_on": "2026-11-22"});
     let (status, e) = t
         .post(&asg, &format!("/projets/{id}/accords"), structure.clone())
         .await;
@@ -428,7 +428,7 @@ async fn a_projet_runs_over_the_api_from_needs_to_avenant(t: TestApp) {
         Method::POST,
         &asg,
         &format!("/projets/{id}/accords"),
-        json!({"partie": "usager", "signatory": "usager", "signed_on": "2026-11-20"}),
+        json!({"partie": "usager", "signatory": "usager", "signed_on": "2026-11-22"}),
     )
     .await;
     t.ok(
@@ -992,7 +992,7 @@ async fn bad_input_is_refused_and_nothing_is_written(t: TestApp) {
         .post(
             &dir,
             &format!("/projets/{id}/accords"),
-            json!({"partie": "famille", "signed_on": "2026-11-20"}),
+            json!({"partie": "famille", "signed_on": "2026-11-22"}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -1100,7 +1100,7 @@ async fn only_who_is_entitled_reads_writes_and_signs(t: TestApp) {
         .post(
             &asg,
             &format!("/projets/{id}/accords"),
-            json!({"partie": "structure", "signed_on": "2026-11-20"}),
+            json!({"partie": "structure", "signed_on": "2026-11-22"}),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);

@@ -1267,7 +1267,7 @@ async fn the_projet_pages_go_from_needs_to_bilan_and_print_for_the_person(t: Tes
                 &[
                     ("partie", partie),
                     ("signatory", "usager"),
-                    ("signed_on", "2026-11-21"),
+                    ("signed_on", "2026-11-22"),
                 ],
             )
             .await;

@@ -35,7 +35,8 @@ create table evaluation (
 create index evaluation_usager_ix on evaluation (organisation_id, usager_id, kind, evaluated_on);
 
 -- One version of a projet personnalisé: an avenant is a new row (`number` + 1, `previous_id`), the
--- content (attentes, besoins, objectifs, actions, participants) one JSON document.
+-- content (attentes, besoins, objectifs, actions, participants) one JSON document, `content_version`
+-- counting its edits (accords are given on one content version; status changes do not change it).
 create table projet (
     organisation_id blob not null,
     id blob not null,
@@ -48,6 +49,7 @@ create table projet (
     started_on text,
     ended_on text,
     content text not null,
+    content_version integer not null,
     version integer not null,
     created_at integer not null,
     created_by blob not null,
@@ -77,14 +79,14 @@ create table projet_event (
     constraint projet_event_projet_fk foreign key (organisation_id, projet_id) references projet (organisation_id, id)
 ) strict;
 
--- The accords on one version of the content (`projet_version`: an accord given before a later edit no
--- longer counts): the structure's (a professional) and the person's or their representative's
+-- The accords on one version of the content (`content_version` of the projet when signed: an accord
+-- given before a later edit of the content no longer counts): the structure's (a professional) and the person's or their representative's
 -- (`signatory_proche` null = the person). Append-only.
 create table projet_accord (
     organisation_id blob not null,
     id blob not null,
     projet_id blob not null,
-    projet_version integer not null,
+    content_version integer not null,
     partie text not null,
     signatory_user blob,
     signatory_proche blob,
