@@ -789,7 +789,7 @@ impl App {
                 .collect();
         let covering: Vec<&SejourRow> = present
             .iter()
-            .filter(|s| stored_dates(s).is_ok_and(|d| d.covers(day)))
+            .filter(|s| stored_dates(s).is_ok_and(|d| d.covers_as_of(day, self.today())))
             .collect();
         let total = Occupancy {
             occupied: covering.len() as i64 + adding - 1,
@@ -803,7 +803,39 @@ impl App {
                 occupied: covering.iter().filter(|s| s.modalite == modalite).count() as i64,
                 capacity: Some(c.capacity),
             });
+        // The unit's own places, when the administration set them.
+        let by_unit = match unite {
+            Some(u) => q::unite_capacities(&self.db, ctx.org())
+                .await?
+                .into_iter()
+                .find(|(id, _)| *id == u)
+                .and_then(|(_, c)| c)
+                .map(|c| {
+                    (
+                        u,
+                        Occupancy {
+                            occupied: covering.iter().filter(|s| s.unite_id == Some(u)).count()
+                                as i64,
+                            capacity: Some(c),
+                        },
+                    )
+                }),
+            None => None,
+        };
         let mut exceeded = Vec::new();
+        if let Some((u, o)) = by_unit.filter(|(_, o)| o.exceeded_by_one_more()) {
+            let names = orgs::list_unites(&self.db, ctx.org()).await?;
+            exceeded.push(format!(
+                "unité {} : {} places sur {}",
+                names
+                    .iter()
+                    .find(|x| x.id == u)
+                    .map(|x| x.name.as_str())
+                    .unwrap_or(""),
+                o.occupied,
+                o.capacity.unwrap_or_default()
+            ));
+        }
         if total.exceeded_by_one_more() {
             exceeded.push(format!(
                 "{} : {} places occupées sur {} autorisées le {}",
@@ -1629,8 +1661,10 @@ impl App {
             .iter()
             .map(|s| Ok((stored_dates(s)?, s)))
             .collect::<AppResult<_>>()?;
-        let present: Vec<&(SejourDates, &SejourRow)> =
-            dated.iter().filter(|(d, _)| d.covers(on)).collect();
+        let present: Vec<&(SejourDates, &SejourRow)> = dated
+            .iter()
+            .filter(|(d, _)| d.covers_as_of(on, self.today()))
+            .collect();
         let by_unit = names
             .unites
             .iter()
@@ -1668,7 +1702,7 @@ impl App {
                 let days: i64 = dated
                     .iter()
                     .filter(|(_, s)| s.modalite == m.code)
-                    .map(|(d, _)| d.days_between(from, to))
+                    .map(|(d, _)| d.days_between_as_of(from, to, self.today()))
                     .sum();
                 (days > 0).then(|| (m.label.clone(), days))
             })

@@ -480,9 +480,10 @@ impl App {
             100_000,
         )
         .await?;
+        let today = self.today();
         let mut persons: Vec<Uuid> = Vec::new();
         for s in &sejours {
-            if stored_dates(s)?.covers(on) && !persons.contains(&s.usager_id) {
+            if stored_dates(s)?.covers_as_of(on, today) && !persons.contains(&s.usager_id) {
                 persons.push(s.usager_id);
             }
         }

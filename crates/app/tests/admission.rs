@@ -892,10 +892,71 @@ async fn consents_follow_representation(fx: Fixture) {
     assert!(!file.signing.person && file.signing.representatives.len() == 1);
 }
 
+async fn unit_places_and_cancelled_admissions(fx: Fixture) {
+    let dir = fx.ctx("direction").await;
+    let admin = fx.ctx("admin").await;
+    fx.app
+        .set_capacities(
+            &admin,
+            fx.ditep,
+            &[(format!("unite:{}", fx.sessad), "0".to_string())],
+        )
+        .await
+        .unwrap();
+    let u = person(&fx, &dir, "Blanc", "2012-02-02", format!("{}", fx.ditep)).await;
+    let r = fx
+        .app
+        .create_request(&dir, u, &request(&fx, fx.ditep, "ambulatoire"))
+        .await
+        .unwrap();
+    status(&fx, &dir, r, "acceptee", "").await.unwrap();
+    let admission = RawAdmission {
+        placements: vec![RawPlacement {
+            unite_id: fx.sessad.to_string(),
+            modalite: "ambulatoire".into(),
+        }],
+        planned_entry: "2026-12-01".into(),
+        ..RawAdmission::default()
+    };
+    let e = fx.app.admit(&dir, r, &admission).await.unwrap_err();
+    assert!(field(e, "confirm_over_capacity").contains("unité"));
+    let ids = fx
+        .app
+        .admit(
+            &dir,
+            r,
+            &RawAdmission {
+                confirm_over_capacity: true,
+                ..admission
+            },
+        )
+        .await
+        .unwrap();
+    // Cancelling the admission's only séjour puts the request back on the waiting list.
+    let s = SejourRow::get(&fx.app.db, fx.org.as_uuid(), ids[0].as_uuid())
+        .await
+        .unwrap();
+    fx.app
+        .cancel_sejour(&dir, ids[0], "La famille a déménagé", s.version)
+        .await
+        .unwrap();
+    let req = parcours_store::records::AdmissionRequestRow::get(
+        &fx.app.db,
+        fx.org.as_uuid(),
+        r.as_uuid(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(req.status, "en_attente_de_place");
+    let list = fx.app.waiting_list(&dir, fx.ditep).await.unwrap();
+    assert!(list.iter().any(|x| x.id == r));
+}
+
 both!(
     admission_request_to_two_modalities => request_to_two_modality_admission,
     admission_capacity => capacity_warns_and_only_direction_confirms,
     admission_decisions_contracts => decisions_and_contracts_alerts,
     admission_alert_rules => alerts_follow_the_category_and_one_dipc_covers_concurrent_sejours,
     admission_consents => consents_follow_representation,
+    admission_unit_places => unit_places_and_cancelled_admissions,
 );

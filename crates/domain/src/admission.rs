@@ -287,6 +287,32 @@ impl SejourDates {
         a_before_b_ends && b_before_a_ends
     }
 
+    /// The end as known on `today`: a person who has entered stays until an exit is recorded, even
+    /// past the planned exit (an overstay still occupies a place); before the planned exit, the plan
+    /// holds for the days ahead.
+    pub fn end_as_of(&self, today: Date) -> Option<Date> {
+        match (self.entry, self.exit, self.planned_exit) {
+            (_, Some(x), _) => Some(x),
+            (Some(_), None, Some(p)) if p <= today => None,
+            _ => self.end(),
+        }
+    }
+
+    /// Whether the person occupies a place on day `d`, as known on `today`.
+    pub fn covers_as_of(&self, d: Date, today: Date) -> bool {
+        self.start() <= d && self.end_as_of(today).is_none_or(|e| d < e)
+    }
+
+    /// Days of `[from, to]` (inclusive) the séjour covers, as known on `today`.
+    pub fn days_between_as_of(&self, from: Date, to: Date, today: Date) -> i64 {
+        SejourDates {
+            planned_exit: self.end_as_of(today),
+            exit: None,
+            ..*self
+        }
+        .days_between(from, to)
+    }
+
     /// Days of `[from, to]` (inclusive) the séjour covers.
     pub fn days_between(&self, from: Date, to: Date) -> i64 {
         let lo = self.start().max(from);
@@ -455,6 +481,23 @@ mod tests {
         assert_eq!(a.status(), SejourStatus::Termine);
         assert_eq!(b.status(), SejourStatus::Prevu);
         assert!(a.covers(date(2026, 2, 28)) && !a.covers(date(2026, 3, 1)));
+        // A resident who stays past the planned exit still occupies the place until the exit is
+        // recorded.
+        let stay = s(
+            date(2026, 1, 1),
+            Some(date(2026, 1, 1)),
+            Some(date(2026, 2, 1)),
+            None,
+        );
+        let today = date(2026, 3, 10);
+        assert!(!stay.covers(date(2026, 3, 1)));
+        assert!(stay.covers_as_of(date(2026, 3, 1), today));
+        assert_eq!(
+            stay.days_between_as_of(date(2026, 3, 1), date(2026, 3, 10), today),
+            10
+        );
+        // Before the planned exit, the plan holds for the days ahead.
+        assert!(!stay.covers_as_of(date(2026, 2, 2), date(2026, 1, 15)));
     }
 
     #[test]
