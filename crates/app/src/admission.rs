@@ -523,7 +523,7 @@ impl App {
         let mut tx = self.begin().await?;
         row.update(&mut tx, Some(old.usager_id), reason.as_deref())
             .await?;
-        let seq = q::request_events(&self.db, ctx.org(), old.id).await?.len() as i64 + 1;
+        let seq = q::next_request_event_seq(&mut tx, ctx.org(), old.id).await?;
         q::insert_request_event(
             &mut tx,
             ctx.org(),
@@ -675,7 +675,7 @@ impl App {
         closed.updated_at = now;
         closed.updated_by = by;
         closed.update(&mut tx, Some(req.usager_id), None).await?;
-        let seq = q::request_events(&self.db, ctx.org(), req.id).await?.len() as i64 + 1;
+        let seq = q::next_request_event_seq(&mut tx, ctx.org(), req.id).await?;
         q::insert_request_event(
             &mut tx,
             ctx.org(),
@@ -1030,7 +1030,7 @@ impl App {
                     (back.updated_at, back.updated_by) = self.stamp_new(ctx);
                     back.update(&mut tx, Some(old.usager_id), Some(&reason))
                         .await?;
-                    let seq = q::request_events(&self.db, ctx.org(), rid).await?.len() as i64 + 1;
+                    let seq = q::next_request_event_seq(&mut tx, ctx.org(), rid).await?;
                     q::insert_request_event(
                         &mut tx,
                         ctx.org(),

@@ -774,8 +774,8 @@ impl App {
         row.version += 1;
         row.updated_at = self.now_micros();
         row.updated_by = ctx.user().as_uuid();
-        let seq = q::events(&self.db, ctx.org(), old.id).await?.len() as i64 + 1;
         let mut tx = self.begin().await?;
+        let seq = q::next_event_seq(&mut tx, ctx.org(), old.id).await?;
         row.update(&mut tx, Some(old.usager_id), note.as_deref())
             .await?;
         self.projet_event_as(&mut tx, ctx, old.id, to, note.clone(), seq)
@@ -797,7 +797,7 @@ impl App {
                 ended
                     .update(&mut tx, Some(p.usager_id), Some(&reason))
                     .await?;
-                let pseq = q::events(&self.db, ctx.org(), p.id).await?.len() as i64 + 1;
+                let pseq = q::next_event_seq(&mut tx, ctx.org(), p.id).await?;
                 self.projet_event_as(
                     &mut tx,
                     ctx,

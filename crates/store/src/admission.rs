@@ -284,3 +284,12 @@ of_usagers!(decisions_of, DecisionRow);
 of_usagers!(contrats_of, ContratRow);
 of_usagers!(proches_of, ProcheRow);
 of_usagers!(mesures_of, MesureRow);
+
+/// The next sequence number of a request's events, read inside the writing transaction.
+pub async fn next_request_event_seq(tx: &mut Tx, org: Uuid, request: Uuid) -> Result<i64> {
+    let (n,): (i64,) = on_tx!(tx, c => sqlx::query_as(
+        "select coalesce(max(seq), 0) + 1 from admission_request_event \
+         where organisation_id = $1 and request_id = $2")
+        .bind(org).bind(request).fetch_one(&mut *c).await?);
+    Ok(n)
+}

@@ -114,3 +114,11 @@ pub async fn scoped_running(
         qb.push_bind(limit);
     }))
 }
+
+/// The next sequence number of a projet's events, read inside the writing transaction.
+pub async fn next_event_seq(tx: &mut Tx, org: Uuid, projet: Uuid) -> Result<i64> {
+    let (n,): (i64,) = on_tx!(tx, c => sqlx::query_as(
+        "select coalesce(max(seq), 0) + 1 from projet_event where organisation_id = $1 and projet_id = $2")
+        .bind(org).bind(projet).fetch_one(&mut *c).await?);
+    Ok(n)
+}
