@@ -133,9 +133,7 @@ impl App {
         let mut partners = Vec::new();
         for p in &raw.partners {
             match p.trim().parse::<Uuid>() {
-                Ok(u) if PartenaireRow::get(&self.db, ctx.org(), u).await.is_ok() => {
-                    partners.push(u)
-                }
+                Ok(u) if self.partner_exists(ctx, u).await? => partners.push(u),
                 _ => e.push("partners", "Partenaire inconnu."),
             }
         }

@@ -203,6 +203,15 @@ fn opt_date(s: &Option<String>) -> AppResult<Option<Date>> {
 }
 
 impl App {
+    /// Whether a partner exists (a storage error is an error, not an unknown partner).
+    pub(crate) async fn partner_exists(&self, ctx: &Ctx, id: Uuid) -> AppResult<bool> {
+        match PartenaireRow::get(&self.db, ctx.org(), id).await {
+            Ok(_) => Ok(true),
+            Err(parcours_store::StoreError::NotFound) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// The signing rule of a person on a day, from their age, measures and entourage.
     pub(crate) async fn signing_rule(
         &self,
@@ -247,6 +256,32 @@ impl App {
     ) -> AppResult<ProcheId> {
         self.gate_person(ctx, Action::ManageEntourage, usager)
             .await?;
+        if let Some(pid) = existing
+            && !raw.active
+        {
+            let today = self.today();
+            let mesures = MesureRow::list_by(
+                &self.db,
+                ctx.org(),
+                "usager_id",
+                usager.as_uuid(),
+                "start_date, id",
+            )
+            .await?;
+            for m in mesures
+                .iter()
+                .filter(|m| m.representative_id == pid.as_uuid())
+            {
+                let (s, e) = (parse_stored_date(&m.start_date)?, opt_date(&m.end_date)?);
+                if s <= today && e.is_none_or(|e| today <= e) {
+                    return Err(AppError::field(
+                        "active",
+                        "Cette personne représente l'usager dans une mesure de protection en vigueur : \
+                         indiquez d'abord la fin de la mesure.",
+                    ));
+                }
+            }
+        }
         let mut e = FieldErrors::default();
         let relation = e.take(rules::parse_relation(&raw.relation));
         let last_name = e.take(input::text("last_name", &raw.last_name, 100));
@@ -264,7 +299,7 @@ impl App {
         let partenaire_id = match raw.partenaire_id.trim() {
             "" => None,
             p => match p.parse::<Uuid>() {
-                Ok(u) if PartenaireRow::get(&self.db, ctx.org(), u).await.is_ok() => Some(u),
+                Ok(u) if self.partner_exists(ctx, u).await? => Some(u),
                 _ => {
                     e.push("partenaire_id", "Partenaire inconnu.");
                     None
@@ -406,6 +441,33 @@ impl App {
         };
         if !e.is_empty() {
             return Err(e.into());
+        }
+        // One measure at a time: a new one follows the end of the previous (who signs must be clear).
+        let others = MesureRow::list_by(
+            &self.db,
+            ctx.org(),
+            "usager_id",
+            usager.as_uuid(),
+            "start_date, id",
+        )
+        .await?;
+        for m in others
+            .iter()
+            .filter(|m| existing.is_none_or(|x| x.as_uuid() != m.id))
+        {
+            let (os, oe) = (parse_stored_date(&m.start_date)?, opt_date(&m.end_date)?);
+            let overlaps = os <= end.unwrap_or(Date::MAX) && start <= oe.unwrap_or(Date::MAX);
+            if overlaps {
+                return Err(AppError::field(
+                    "start_date",
+                    format!(
+                        "Une mesure ({}) couvre déjà cette période : indiquez d'abord sa date de fin.",
+                        MeasureKind::parse(&m.kind)
+                            .map(|k| k.label_fr())
+                            .unwrap_or("mesure")
+                    ),
+                ));
+            }
         }
         let (now, by) = (self.now_micros(), ctx.user().as_uuid());
         let mut row = MesureRow {

@@ -952,6 +952,68 @@ async fn unit_places_and_cancelled_admissions(fx: Fixture) {
     assert!(list.iter().any(|x| x.id == r));
 }
 
+async fn one_measure_at_a_time_and_its_representative_stays(fx: Fixture) {
+    let dir = fx.ctx("direction").await;
+    let u = person(
+        &fx,
+        &dir,
+        "Roux",
+        "1950-01-01",
+        fx.placement(fx.ehpad, fx.glycines),
+    )
+    .await;
+    let tutor = fx
+        .app
+        .save_proche(
+            &dir,
+            u,
+            None,
+            &RawProche {
+                relation: "enfant".into(),
+                last_name: "Roux".into(),
+                first_name: "Jean".into(),
+                ..RawProche::default()
+            },
+        )
+        .await
+        .unwrap();
+    let measure = |kind: &str, start: &str| RawMesure {
+        kind: kind.into(),
+        start_date: start.into(),
+        representative_id: tutor.to_string(),
+        ..RawMesure::default()
+    };
+    fx.app
+        .save_mesure(&dir, u, None, &measure("tutelle", "2025-01-01"))
+        .await
+        .unwrap();
+    let e = fx
+        .app
+        .save_mesure(&dir, u, None, &measure("curatelle_renforcee", "2026-01-01"))
+        .await
+        .unwrap_err();
+    assert!(field(e, "start_date").contains("Tutelle"));
+    // The tutor cannot leave the entourage while the tutelle is in force.
+    let e = fx
+        .app
+        .save_proche(
+            &dir,
+            u,
+            Some(tutor),
+            &RawProche {
+                relation: "enfant".into(),
+                last_name: "Roux".into(),
+                first_name: "Jean".into(),
+                active: false,
+                version: Some(1),
+                ..RawProche::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(field(e, "active").contains("mesure"));
+}
+
 both!(
     admission_request_to_two_modalities => request_to_two_modality_admission,
     admission_capacity => capacity_warns_and_only_direction_confirms,
@@ -959,4 +1021,5 @@ both!(
     admission_alert_rules => alerts_follow_the_category_and_one_dipc_covers_concurrent_sejours,
     admission_consents => consents_follow_representation,
     admission_unit_places => unit_places_and_cancelled_admissions,
+    admission_one_measure => one_measure_at_a_time_and_its_representative_stays,
 );
