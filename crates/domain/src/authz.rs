@@ -66,6 +66,14 @@ pub enum Action {
     WriteProjet,
     /// Give the structure's accord to a projet personnalisé (what lets it start).
     SignProjetForStructure,
+    /// Read the content of the medical file (medical secret): by default physicians and nurses.
+    ReadMedical,
+    /// Write in the medical file.
+    WriteMedical,
+    /// Read the care record (vital signs and measures, plan de soins).
+    ReadCareRecord,
+    /// Record measures and care in the care record.
+    WriteCareRecord,
 }
 
 impl Action {
@@ -92,6 +100,10 @@ impl Action {
         Action::EvaluateAggir,
         Action::WriteProjet,
         Action::SignProjetForStructure,
+        Action::ReadMedical,
+        Action::WriteMedical,
+        Action::ReadCareRecord,
+        Action::WriteCareRecord,
     ];
 
     pub fn code(&self) -> &'static str {
@@ -118,6 +130,10 @@ impl Action {
             Action::EvaluateAggir => "evaluate_aggir",
             Action::WriteProjet => "write_projet",
             Action::SignProjetForStructure => "sign_projet_for_structure",
+            Action::ReadMedical => "read_medical",
+            Action::WriteMedical => "write_medical",
+            Action::ReadCareRecord => "read_care_record",
+            Action::WriteCareRecord => "write_care_record",
         }
     }
 
@@ -236,6 +252,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::EvaluateNeeds,
             A::WriteProjet,
             A::SignProjetForStructure,
+            A::ReadCareRecord,
         ],
     ),
     (
@@ -259,6 +276,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::EvaluateAggir,
             A::WriteProjet,
             A::SignProjetForStructure,
+            A::ReadCareRecord,
         ],
     ),
     (
@@ -292,6 +310,10 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::EvaluateNeeds,
             A::EvaluateAggir,
             A::WriteProjet,
+            A::ReadMedical,
+            A::WriteMedical,
+            A::ReadCareRecord,
+            A::WriteCareRecord,
         ],
     ),
     (
@@ -307,6 +329,10 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::EvaluateNeeds,
             A::EvaluateAggir,
             A::WriteProjet,
+            A::ReadMedical,
+            A::WriteMedical,
+            A::ReadCareRecord,
+            A::WriteCareRecord,
         ],
     ),
     (
@@ -317,6 +343,8 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::ViewIdentityHistory,
             A::ViewPartners,
             A::WriteProjet,
+            A::ReadCareRecord,
+            A::WriteCareRecord,
         ],
     ),
     (
@@ -331,6 +359,8 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::ManagePartners,
             A::EvaluateNeeds,
             A::WriteProjet,
+            A::ReadCareRecord,
+            A::WriteCareRecord,
         ],
     ),
     (
@@ -342,6 +372,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::ViewPartners,
             A::EvaluateNeeds,
             A::WriteProjet,
+            A::ReadCareRecord,
         ],
     ),
 ];
@@ -494,6 +525,17 @@ mod tests {
                 Psychologue,
             ],
             A::SignProjetForStructure => &[Direction, ChefDeService],
+            A::ReadMedical | A::WriteMedical => &[Medecin, Infirmier],
+            A::ReadCareRecord => &[
+                Direction,
+                ChefDeService,
+                Medecin,
+                Infirmier,
+                AideSoignant,
+                Educateur,
+                Psychologue,
+            ],
+            A::WriteCareRecord => &[Medecin, Infirmier, AideSoignant, Educateur],
             A::ViewPartners => &[
                 Administrateur,
                 Direction,
@@ -611,7 +653,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 9 * 22 * 5);
+        assert_eq!(checked, 9 * 26 * 5);
     }
 
     #[test]
