@@ -33,6 +33,12 @@ pub enum AuditAction {
     EvaluationChange,
     ProjetChange,
     ActivityRead,
+    MedicalRead,
+    MedicalWrite,
+    MedicalAccessChange,
+    SoinsRead,
+    SoinsMeasureRecord,
+    SoinsMeasureCancel,
 }
 
 impl AuditAction {
@@ -60,6 +66,12 @@ impl AuditAction {
         AuditAction::EvaluationChange,
         AuditAction::ProjetChange,
         AuditAction::ActivityRead,
+        AuditAction::MedicalRead,
+        AuditAction::MedicalWrite,
+        AuditAction::MedicalAccessChange,
+        AuditAction::SoinsRead,
+        AuditAction::SoinsMeasureRecord,
+        AuditAction::SoinsMeasureCancel,
     ];
 
     pub fn code(self) -> &'static str {
@@ -87,6 +99,12 @@ impl AuditAction {
             AuditAction::EvaluationChange => "evaluation.modification",
             AuditAction::ProjetChange => "projet.modification",
             AuditAction::ActivityRead => "etablissement.activite",
+            AuditAction::MedicalRead => "medical.consultation",
+            AuditAction::MedicalWrite => "medical.modification",
+            AuditAction::MedicalAccessChange => "medical.droits",
+            AuditAction::SoinsRead => "soins.consultation",
+            AuditAction::SoinsMeasureRecord => "soins.mesure",
+            AuditAction::SoinsMeasureCancel => "soins.annulation_mesure",
         }
     }
 
@@ -115,6 +133,12 @@ impl AuditAction {
             AuditAction::EvaluationChange => "Évaluation (besoins, AGGIR)",
             AuditAction::ProjetChange => "Projet personnalisé",
             AuditAction::ActivityRead => "Consultation de l'activité d'un établissement (GMP)",
+            AuditAction::MedicalRead => "Consultation du dossier médical",
+            AuditAction::MedicalWrite => "Écriture dans le dossier médical",
+            AuditAction::MedicalAccessChange => "Droits d'accès au dossier médical",
+            AuditAction::SoinsRead => "Consultation du dossier de soins (constantes)",
+            AuditAction::SoinsMeasureRecord => "Enregistrement de mesures (constantes)",
+            AuditAction::SoinsMeasureCancel => "Annulation ou correction d'une mesure",
         }
     }
 

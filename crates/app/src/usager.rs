@@ -56,6 +56,9 @@ pub struct UsagerRecord {
     pub created_at: jiff::Timestamp,
     pub updated_at: jiff::Timestamp,
     pub updated_by: String,
+    /// Active allergies and intolerances, the most severe first: a safety banner for every role,
+    /// outside the medical secret.
+    pub allergies: Vec<crate::medical::AllergyAlert>,
 }
 
 impl UsagerRecord {
@@ -351,7 +354,8 @@ impl App {
         resource: &Resource<'_>,
         usager: UsagerId,
     ) -> AppResult<()> {
-        match authz::decide(&ctx.actor, action, resource) {
+        // `decide` is the gate with the organisation's medical access setting (see `medical`).
+        match self.decide(ctx, action, resource).await? {
             Decision::Allow => Ok(()),
             Decision::Deny(reason) => {
                 self.audit_alone(
@@ -652,6 +656,7 @@ impl App {
             updated_at: micros_to_ts(row.updated_at),
             updated_by,
             identity,
+            allergies: self.allergy_alerts(ctx, id).await?,
         })
     }
 

@@ -74,3 +74,8 @@ typed_id!(
     /// A bilan (review) of a projet personnalisé.
     BilanId,
 );
+
+typed_id!(
+    /// A measure of the care record (vital sign, weight, pain…).
+    SoinMesureId,
+);

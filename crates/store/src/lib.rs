@@ -73,10 +73,12 @@ macro_rules! fetch_all_built {
 pub mod account;
 pub mod admission;
 pub mod audit;
+pub mod medical;
 pub mod organisation;
 pub mod projet;
 pub mod records;
 pub mod session;
+pub mod soins;
 pub mod usager;
 
 /// Errors of the storage layer. Constraint names are the same on both backends, so callers can
@@ -163,6 +165,18 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "projet",
         include_str!("../migrations/sqlite/0003_projet.sql"),
         include_str!("../migrations/postgres/0003_projet.sql"),
+    ),
+    (
+        4,
+        "medical",
+        include_str!("../migrations/sqlite/0004_medical.sql"),
+        include_str!("../migrations/postgres/0004_medical.sql"),
+    ),
+    (
+        5,
+        "soins",
+        include_str!("../migrations/sqlite/0005_soins.sql"),
+        include_str!("../migrations/postgres/0005_soins.sql"),
     ),
 ];
 

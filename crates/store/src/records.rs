@@ -391,3 +391,61 @@ record!(
         author_id: Uuid,
     }
 );
+
+// The medical file (medical secret). Their versions are saved without `usager_id`, so that the
+// person's record history (readable by every role) never lists them; the medical page reads each
+// entry's versions by its id.
+
+record!(
+    /// An allergy or intolerance.
+    MedicalAllergyRow, "medical_allergy", "medical_allergie" {
+        usager_id: Uuid,
+        substance: String,
+        reaction: Option<String>,
+        severity: String,
+        kind: String,
+        status: String,
+        noted_on: Option<String>,
+        resolved_on: Option<String>,
+    }
+);
+
+record!(
+    /// An antécédent, with its optional CIM-10 code.
+    MedicalAntecedentRow, "medical_antecedent", "medical_antecedent" {
+        usager_id: Uuid,
+        cim10: Option<String>,
+        texte: String,
+        since_on: Option<String>,
+    }
+);
+
+record!(
+    /// A vaccination.
+    MedicalVaccinationRow, "medical_vaccination", "medical_vaccination" {
+        usager_id: Uuid,
+        vaccine: String,
+        given_on: String,
+        lot: Option<String>,
+        dose: Option<String>,
+    }
+);
+
+record!(
+    /// The summary of current treatments (one per person).
+    MedicalTreatmentRow, "medical_treatment", "medical_traitement" {
+        usager_id: Uuid,
+        texte: String,
+    }
+);
+
+record!(
+    /// A medical observation or consultation.
+    MedicalObservationRow, "medical_observation", "medical_observation" {
+        usager_id: Uuid,
+        observed_on: String,
+        kind: String,
+        author_id: Uuid,
+        texte: String,
+    }
+);

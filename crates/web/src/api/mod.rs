@@ -24,10 +24,12 @@ pub mod admission;
 pub mod aggir;
 pub mod entourage;
 pub mod evaluation;
+pub mod medical;
 pub mod partner;
 pub mod projet;
 pub mod serafin;
 pub mod session;
+pub mod soins;
 pub mod usager;
 
 pub fn router() -> Router<AppState> {
@@ -43,6 +45,8 @@ pub fn router() -> Router<AppState> {
         .merge(serafin::router())
         .merge(projet::router())
         .merge(evaluation::router())
+        .merge(medical::router())
+        .merge(soins::router())
 }
 
 #[derive(OpenApi)]
@@ -71,6 +75,9 @@ pub fn router() -> Router<AppState> {
         projet::change_status, projet::create_avenant, projet::record_bilan,
         evaluation::list_evaluations, evaluation::record_needs_evaluation, evaluation::record_aggir,
         evaluation::aggir_detail, evaluation::cancel_evaluation, evaluation::gmp,
+        medical::medical_file, medical::add_entry, medical::correct_entry, medical::resolve_allergy,
+        medical::set_treatments, medical::access_settings, medical::set_access,
+        soins::record_releve, soins::summary, soins::series, soins::cancel_mesure, soins::correct_mesure,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)

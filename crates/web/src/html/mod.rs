@@ -31,10 +31,12 @@ pub mod admin;
 pub mod admission;
 pub mod aggir;
 pub mod entourage;
+pub mod medical;
 pub mod partner;
 pub mod projet;
 pub mod serafin;
 pub mod session;
+pub mod soins;
 pub mod usager;
 
 pub fn router() -> Router<AppState> {
@@ -48,6 +50,8 @@ pub fn router() -> Router<AppState> {
         .merge(aggir::router())
         .merge(serafin::router())
         .merge(admin::router())
+        .merge(medical::router())
+        .merge(soins::router())
 }
 
 /// One option of a `<select>`.

@@ -49,6 +49,8 @@ pub struct Banner {
     pub ins_shareable: bool,
     pub attributes: Vec<&'static str>,
     pub placements: Vec<String>,
+    /// Active allergies and intolerances: a safety alert shown to every role.
+    pub allergies: Vec<parcours_app::medical::AllergyAlert>,
 }
 
 impl Banner {
@@ -83,6 +85,7 @@ impl Banner {
                     None => p.etablissement_name.clone(),
                 })
                 .collect(),
+            allergies: r.allergies.clone(),
         }
     }
 }

@@ -1,0 +1,964 @@
+//! The medical file (volet médical) under medical secret: allergies and intolerances, antécédents,
+//! vaccinations, the summary of current treatments, medical observations and consultations.
+//!
+//! **Who may read and write it.** The gate's permission table gives `ReadMedical` / `WriteMedical`
+//! to physicians and nurses. An organisation may change that per role (the administrator's page
+//! *Accès au dossier médical*, table `medical_role_access`): [`App::decide`] applies the
+//! organisation's setting in place of the table's role check for these two actions only, and keeps
+//! every other rule of the gate (active account, organisation, scope) by asking the gate whether
+//! the professional may read the person at all. Administrators are never given access. Roles
+//! without access see that the medical file exists, never its content.
+//!
+//! Every read and every write is audited; refusals are audited by the gate. Active allergies and
+//! intolerances are the exception to the secret: a safety banner shown to every professional who
+//! opens the person's record (read with the record, [`App::get_usager`]).
+//!
+//! Entries are versioned: a correction is a new version, and every previous version stays readable
+//! on the medical page. The versions are kept without the person's id in `record_version`, so the
+//! record history that every role reads never shows them.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use parcours_domain::authz::{self, Action, Decision, DenyReason, Resource};
+use parcours_domain::ids::UsagerId;
+use parcours_domain::medical::{
+    self as rules, AllergyKind, AllergyStatus, EntryKind, ObservationKind, RawEntry, Severity,
+};
+use parcours_domain::professional::Role;
+use parcours_store::medical as store;
+use parcours_store::records::{
+    self as records, MedicalAllergyRow, MedicalAntecedentRow, MedicalObservationRow,
+    MedicalTreatmentRow, MedicalVaccinationRow,
+};
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::audit::AuditAction;
+use crate::usager::micros_to_ts;
+use crate::{App, AppError, AppResult, Ctx};
+
+/// An active allergy or intolerance, as the safety banner shows it to every role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct AllergyAlert {
+    pub substance: String,
+    pub kind: String,
+    pub kind_label: &'static str,
+    pub severity: String,
+    pub severity_label: &'static str,
+    pub reaction: Option<String>,
+}
+
+/// An earlier version of an entry.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PastVersion {
+    pub version: i64,
+    #[schema(value_type = String)]
+    pub at: jiff::Timestamp,
+    pub by: String,
+    /// Why it was changed (given with the next version).
+    pub reason: Option<String>,
+    /// The entry as it read in that version.
+    pub text: String,
+}
+
+/// Who wrote the current version, when, and the earlier versions (oldest first).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EntryMeta {
+    #[schema(value_type = String)]
+    pub id: Uuid,
+    pub version: i64,
+    #[schema(value_type = String)]
+    pub updated_at: jiff::Timestamp,
+    pub updated_by: String,
+    pub reason: Option<String>,
+    pub previous: Vec<PastVersion>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AllergyView {
+    #[serde(flatten)]
+    pub meta: EntryMeta,
+    pub substance: String,
+    pub reaction: Option<String>,
+    pub severity: String,
+    pub severity_label: &'static str,
+    pub kind: String,
+    pub kind_label: &'static str,
+    pub active: bool,
+    pub noted_on: Option<String>,
+    pub resolved_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AntecedentView {
+    #[serde(flatten)]
+    pub meta: EntryMeta,
+    pub code: Option<String>,
+    pub texte: String,
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct VaccinationView {
+    #[serde(flatten)]
+    pub meta: EntryMeta,
+    pub vaccine: String,
+    pub date: String,
+    pub lot: Option<String>,
+    pub dose: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TreatmentView {
+    #[serde(flatten)]
+    pub meta: EntryMeta,
+    pub texte: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ObservationView {
+    #[serde(flatten)]
+    pub meta: EntryMeta,
+    pub date: String,
+    pub kind: String,
+    pub kind_label: &'static str,
+    pub author: String,
+    pub texte: String,
+}
+
+/// The medical file of a person, for who may read it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MedicalFile {
+    /// Active first, the most severe first.
+    pub allergies: Vec<AllergyView>,
+    pub antecedents: Vec<AntecedentView>,
+    /// Newest first.
+    pub vaccinations: Vec<VaccinationView>,
+    pub treatments: Option<TreatmentView>,
+    /// Newest first.
+    pub observations: Vec<ObservationView>,
+    /// Whether the reader may also write.
+    pub can_write: bool,
+}
+
+/// Medical access of one role in the organisation.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RoleAccessView {
+    pub role: String,
+    pub role_label: &'static str,
+    pub read: bool,
+    pub write: bool,
+    /// What the permission table gives this role.
+    pub default_read: bool,
+    pub default_write: bool,
+    /// Whether the organisation has set it (otherwise the table applies).
+    pub customised: bool,
+}
+
+/// What a professional may do with medical files in general (scope aside): shows links and forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MedicalAccess {
+    pub read: bool,
+    pub write: bool,
+}
+
+fn is_medical(action: Action) -> bool {
+    matches!(action, Action::ReadMedical | Action::WriteMedical)
+}
+
+/// The roles an organisation may open or close the medical file to (never administrators).
+fn configurable(role: Role) -> bool {
+    role != Role::Administrateur
+}
+
+fn severity_rank(code: &str) -> usize {
+    Severity::ALL
+        .iter()
+        .position(|s| s.code() == code)
+        .unwrap_or(0)
+}
+
+fn severity_label(code: &str) -> &'static str {
+    Severity::parse(code).map(|s| s.label_fr()).unwrap_or("")
+}
+
+fn allergy_kind_label(code: &str) -> &'static str {
+    AllergyKind::parse(code).map(|s| s.label_fr()).unwrap_or("")
+}
+
+fn observation_kind_label(code: &str) -> &'static str {
+    ObservationKind::parse(code)
+        .map(|s| s.label_fr())
+        .unwrap_or("")
+}
+
+fn fr(d: &str) -> String {
+    d.parse::<Date>()
+        .map(parcours_domain::input::date_fr)
+        .unwrap_or_else(|_| d.to_string())
+}
+
+/// One line describing each kind of entry, for its earlier versions.
+trait Describe: serde::de::DeserializeOwned {
+    /// The kind stored in `record_version`.
+    const RECORD_KIND: &'static str;
+    fn describe(&self) -> String;
+}
+
+impl Describe for MedicalAllergyRow {
+    const RECORD_KIND: &'static str = MedicalAllergyRow::KIND;
+    fn describe(&self) -> String {
+        let mut s = format!(
+            "{} : {} — {}",
+            allergy_kind_label(&self.kind),
+            self.substance,
+            severity_label(&self.severity)
+        );
+        if let Some(r) = &self.reaction {
+            s.push_str(&format!(" — {r}"));
+        }
+        if self.status == AllergyStatus::Resolue.code() {
+            s.push_str(" (résolue)");
+        }
+        s
+    }
+}
+
+impl Describe for MedicalAntecedentRow {
+    const RECORD_KIND: &'static str = MedicalAntecedentRow::KIND;
+    fn describe(&self) -> String {
+        let mut s = match &self.cim10 {
+            Some(c) => format!("{c} — {}", self.texte),
+            None => self.texte.clone(),
+        };
+        if let Some(d) = &self.since_on {
+            s.push_str(&format!(" (depuis le {})", fr(d)));
+        }
+        s
+    }
+}
+
+impl Describe for MedicalVaccinationRow {
+    const RECORD_KIND: &'static str = MedicalVaccinationRow::KIND;
+    fn describe(&self) -> String {
+        let mut s = format!("{}, le {}", self.vaccine, fr(&self.given_on));
+        if let Some(d) = &self.dose {
+            s.push_str(&format!(" — {d}"));
+        }
+        if let Some(l) = &self.lot {
+            s.push_str(&format!(" — lot {l}"));
+        }
+        s
+    }
+}
+
+impl Describe for MedicalTreatmentRow {
+    const RECORD_KIND: &'static str = MedicalTreatmentRow::KIND;
+    fn describe(&self) -> String {
+        self.texte.clone()
+    }
+}
+
+impl Describe for MedicalObservationRow {
+    const RECORD_KIND: &'static str = MedicalObservationRow::KIND;
+    fn describe(&self) -> String {
+        format!(
+            "{} du {} : {}",
+            observation_kind_label(&self.kind),
+            fr(&self.observed_on),
+            self.texte
+        )
+    }
+}
+
+impl App {
+    /// The gate, with the organisation's medical access setting applied to `ReadMedical` and
+    /// `WriteMedical` (see the module documentation). Every other action is decided by the gate
+    /// alone.
+    pub(crate) async fn decide(
+        &self,
+        ctx: &Ctx,
+        action: Action,
+        resource: &Resource<'_>,
+    ) -> AppResult<Decision> {
+        if !is_medical(action) {
+            return Ok(authz::decide(&ctx.actor, action, resource));
+        }
+        // Account, organisation and scope: exactly as for reading the person.
+        let person = authz::decide(&ctx.actor, Action::ReadUsager, resource);
+        if let Decision::Deny(DenyReason::Inactive | DenyReason::OtherOrganisation) = person {
+            return Ok(person);
+        }
+        if !self.medical_role_allows(ctx, action).await? {
+            return Ok(Decision::Deny(DenyReason::RoleNotAllowed));
+        }
+        Ok(person)
+    }
+
+    /// Whether the professional's role may read or write medical files: the organisation's setting
+    /// for the role if there is one, the permission table otherwise.
+    async fn medical_role_allows(&self, ctx: &Ctx, action: Action) -> AppResult<bool> {
+        let role = ctx.actor.role;
+        if !configurable(role) {
+            return Ok(false);
+        }
+        Ok(
+            match store::role_access_of(&self.db, ctx.org(), role.code()).await? {
+                Some(row) if action == Action::WriteMedical => row.can_write,
+                Some(row) => row.can_read,
+                None => authz::role_allows(role, action),
+            },
+        )
+    }
+
+    /// What the professional may do with medical files (scope aside), to show links and forms.
+    pub async fn medical_access(&self, ctx: &Ctx) -> AppResult<MedicalAccess> {
+        if !ctx.actor.active {
+            return Ok(MedicalAccess::default());
+        }
+        Ok(MedicalAccess {
+            read: self.medical_role_allows(ctx, Action::ReadMedical).await?,
+            write: self.medical_role_allows(ctx, Action::WriteMedical).await?,
+        })
+    }
+
+    /// The medical access of every role of the organisation (administrator).
+    pub async fn medical_access_settings(&self, ctx: &Ctx) -> AppResult<Vec<RoleAccessView>> {
+        self.authorize(
+            ctx,
+            Action::ManageAccounts,
+            &Resource::Organisation(ctx.organisation()),
+        )?;
+        let set = store::role_access(&self.db, ctx.org()).await?;
+        Ok(Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| configurable(*r))
+            .map(|r| {
+                let default_read = authz::role_allows(r, Action::ReadMedical);
+                let default_write = authz::role_allows(r, Action::WriteMedical);
+                let row = set.iter().find(|x| x.role == r.code());
+                RoleAccessView {
+                    role: r.code().to_string(),
+                    role_label: r.label_fr(),
+                    read: row.map_or(default_read, |x| x.can_read),
+                    write: row.map_or(default_write, |x| x.can_write),
+                    default_read,
+                    default_write,
+                    customised: row.is_some(),
+                }
+            })
+            .collect())
+    }
+
+    /// Opens or closes the medical file to a role of the organisation (administrator; audited).
+    pub async fn set_medical_access(
+        &self,
+        ctx: &Ctx,
+        role: &str,
+        read: bool,
+        write: bool,
+    ) -> AppResult<()> {
+        self.authorize(
+            ctx,
+            Action::ManageAccounts,
+            &Resource::Organisation(ctx.organisation()),
+        )?;
+        let role = Role::parse(role)?;
+        if !configurable(role) {
+            return Err(AppError::field(
+                "role",
+                "Les administrateurs n'ont jamais accès aux dossiers des usagers.",
+            ));
+        }
+        rules::check_access(read, write)?;
+        let row = store::RoleAccessRow {
+            role: role.code().to_string(),
+            can_read: read,
+            can_write: write,
+            version: 1,
+            updated_at: self.now_micros(),
+            updated_by: ctx.user().as_uuid(),
+        };
+        let mut tx = self.begin().await?;
+        store::set_role_access(&mut tx, ctx.org(), &row).await?;
+        self.audit(
+            &mut tx,
+            ctx,
+            AuditAction::MedicalAccessChange,
+            None,
+            "medical_role_access",
+            json!({"role": role.code(), "read": read, "write": write}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The active allergies and intolerances of a person, the most severe first: part of reading
+    /// the record (the caller has passed the gate for `ReadUsager` and audits the read).
+    pub(crate) async fn allergy_alerts(
+        &self,
+        ctx: &Ctx,
+        usager: UsagerId,
+    ) -> AppResult<Vec<AllergyAlert>> {
+        let mut rows = store::active_allergies(&self.db, ctx.org(), usager.as_uuid()).await?;
+        rows.sort_by_key(|r| std::cmp::Reverse(severity_rank(&r.severity)));
+        Ok(rows
+            .into_iter()
+            .map(|r| AllergyAlert {
+                kind_label: allergy_kind_label(&r.kind),
+                severity_label: severity_label(&r.severity),
+                substance: r.substance,
+                kind: r.kind,
+                severity: r.severity,
+                reaction: r.reaction,
+            })
+            .collect())
+    }
+
+    /// The medical file of a person (medical secret: gated, and every read audited).
+    pub async fn medical_file(&self, ctx: &Ctx, usager: UsagerId) -> AppResult<MedicalFile> {
+        self.gate_person(ctx, Action::ReadMedical, usager).await?;
+        let can_write = self.medical_role_allows(ctx, Action::WriteMedical).await?;
+        let names = self.user_names(ctx).await?;
+        let (org, u) = (ctx.org(), usager.as_uuid());
+
+        let mut allergies = Vec::new();
+        let mut rows =
+            MedicalAllergyRow::list_by(&self.db, org, "usager_id", u, "substance").await?;
+        rows.sort_by_key(|r| {
+            (
+                r.status != AllergyStatus::Active.code(),
+                std::cmp::Reverse(severity_rank(&r.severity)),
+            )
+        });
+        for r in rows {
+            allergies.push(AllergyView {
+                meta: self
+                    .meta::<MedicalAllergyRow>(
+                        org,
+                        &names,
+                        r.id,
+                        r.version,
+                        r.updated_at,
+                        r.updated_by,
+                    )
+                    .await?,
+                severity_label: severity_label(&r.severity),
+                kind_label: allergy_kind_label(&r.kind),
+                active: r.status == AllergyStatus::Active.code(),
+                substance: r.substance,
+                reaction: r.reaction,
+                severity: r.severity,
+                kind: r.kind,
+                noted_on: r.noted_on,
+                resolved_on: r.resolved_on,
+            });
+        }
+        let mut antecedents = Vec::new();
+        for r in MedicalAntecedentRow::list_by(
+            &self.db,
+            org,
+            "usager_id",
+            u,
+            "since_on desc, created_at",
+        )
+        .await?
+        {
+            antecedents.push(AntecedentView {
+                meta: self
+                    .meta::<MedicalAntecedentRow>(
+                        org,
+                        &names,
+                        r.id,
+                        r.version,
+                        r.updated_at,
+                        r.updated_by,
+                    )
+                    .await?,
+                code: r.cim10,
+                texte: r.texte,
+                date: r.since_on,
+            });
+        }
+        let mut vaccinations = Vec::new();
+        for r in MedicalVaccinationRow::list_by(
+            &self.db,
+            org,
+            "usager_id",
+            u,
+            "given_on desc, created_at desc",
+        )
+        .await?
+        {
+            vaccinations.push(VaccinationView {
+                meta: self
+                    .meta::<MedicalVaccinationRow>(
+                        org,
+                        &names,
+                        r.id,
+                        r.version,
+                        r.updated_at,
+                        r.updated_by,
+                    )
+                    .await?,
+                vaccine: r.vaccine,
+                date: r.given_on,
+                lot: r.lot,
+                dose: r.dose,
+            });
+        }
+        let treatments =
+            match MedicalTreatmentRow::list_by(&self.db, org, "usager_id", u, "created_at")
+                .await?
+                .into_iter()
+                .next()
+            {
+                Some(r) => Some(TreatmentView {
+                    meta: self
+                        .meta::<MedicalTreatmentRow>(
+                            org,
+                            &names,
+                            r.id,
+                            r.version,
+                            r.updated_at,
+                            r.updated_by,
+                        )
+                        .await?,
+                    texte: r.texte,
+                }),
+                None => None,
+            };
+        let mut observations = Vec::new();
+        for r in MedicalObservationRow::list_by(
+            &self.db,
+            org,
+            "usager_id",
+            u,
+            "observed_on desc, created_at desc",
+        )
+        .await?
+        {
+            observations.push(ObservationView {
+                meta: self
+                    .meta::<MedicalObservationRow>(
+                        org,
+                        &names,
+                        r.id,
+                        r.version,
+                        r.updated_at,
+                        r.updated_by,
+                    )
+                    .await?,
+                kind_label: observation_kind_label(&r.kind),
+                author: names.get(&r.author_id).cloned().unwrap_or_default(),
+                date: r.observed_on,
+                kind: r.kind,
+                texte: r.texte,
+            });
+        }
+        self.audit_alone(
+            ctx,
+            AuditAction::MedicalRead,
+            Some(usager),
+            "dossier_medical",
+            json!({}),
+        )
+        .await?;
+        Ok(MedicalFile {
+            allergies,
+            antecedents,
+            vaccinations,
+            treatments,
+            observations,
+            can_write,
+        })
+    }
+
+    /// Who wrote the current version and the earlier versions of one entry.
+    #[allow(clippy::too_many_arguments)]
+    async fn meta<T: Describe>(
+        &self,
+        org: Uuid,
+        names: &HashMap<Uuid, String>,
+        id: Uuid,
+        version: i64,
+        updated_at: i64,
+        updated_by: Uuid,
+    ) -> AppResult<EntryMeta> {
+        let kind = T::RECORD_KIND;
+        let versions = if version > 1 {
+            records::versions(&self.db, org, kind, id).await?
+        } else {
+            Vec::new()
+        };
+        let reason = versions
+            .iter()
+            .find(|v| v.version == version)
+            .and_then(|v| v.reason.clone());
+        let mut previous = Vec::new();
+        for v in versions.iter().filter(|v| v.version < version) {
+            let row: T = serde_json::from_str(&v.snapshot)
+                .map_err(|e| AppError::Internal(format!("snapshot of {id}: {e}")))?;
+            previous.push(PastVersion {
+                version: v.version,
+                at: micros_to_ts(v.changed_at),
+                by: names.get(&v.changed_by).cloned().unwrap_or_default(),
+                reason: versions
+                    .iter()
+                    .find(|n| n.version == v.version + 1)
+                    .and_then(|n| n.reason.clone()),
+                text: row.describe(),
+            });
+        }
+        Ok(EntryMeta {
+            id,
+            version,
+            updated_at: micros_to_ts(updated_at),
+            updated_by: names.get(&updated_by).cloned().unwrap_or_default(),
+            reason,
+            previous,
+        })
+    }
+
+    /// Adds an entry to the medical file (gated, validated, audited). Returns its id.
+    pub async fn add_medical_entry(
+        &self,
+        ctx: &Ctx,
+        usager: UsagerId,
+        entry: &RawEntry,
+    ) -> AppResult<Uuid> {
+        self.gate_person(ctx, Action::WriteMedical, usager).await?;
+        let (org, u, id) = (ctx.org(), usager.as_uuid(), self.new_id());
+        let (now, by, today) = (self.now_micros(), ctx.user().as_uuid(), self.today());
+        let mut tx = self.begin().await?;
+        match entry {
+            RawEntry::Allergie(raw) => {
+                let a = raw.parse(today)?;
+                MedicalAllergyRow {
+                    organisation_id: org,
+                    id,
+                    usager_id: u,
+                    substance: a.substance,
+                    reaction: a.reaction,
+                    severity: a.severity.code().into(),
+                    kind: a.kind.code().into(),
+                    status: AllergyStatus::Active.code().into(),
+                    noted_on: a.noted_on.map(|d| d.to_string()),
+                    resolved_on: None,
+                    version: 1,
+                    created_at: now,
+                    created_by: by,
+                    updated_at: now,
+                    updated_by: by,
+                }
+                .insert(&mut tx, None, None)
+                .await?
+            }
+            RawEntry::Antecedent(raw) => {
+                let a = raw.parse(today)?;
+                MedicalAntecedentRow {
+                    organisation_id: org,
+                    id,
+                    usager_id: u,
+                    cim10: a.code.map(|c| c.as_str().to_string()),
+                    texte: a.texte,
+                    since_on: a.date.map(|d| d.to_string()),
+                    version: 1,
+                    created_at: now,
+                    created_by: by,
+                    updated_at: now,
+                    updated_by: by,
+                }
+                .insert(&mut tx, None, None)
+                .await?
+            }
+            RawEntry::Vaccination(raw) => {
+                let v = raw.parse(today)?;
+                MedicalVaccinationRow {
+                    organisation_id: org,
+                    id,
+                    usager_id: u,
+                    vaccine: v.vaccine,
+                    given_on: v.date.to_string(),
+                    lot: v.lot,
+                    dose: v.dose,
+                    version: 1,
+                    created_at: now,
+                    created_by: by,
+                    updated_at: now,
+                    updated_by: by,
+                }
+                .insert(&mut tx, None, None)
+                .await?
+            }
+            RawEntry::Observation(raw) => {
+                let o = raw.parse(today)?;
+                MedicalObservationRow {
+                    organisation_id: org,
+                    id,
+                    usager_id: u,
+                    observed_on: o.date.to_string(),
+                    kind: o.kind.code().into(),
+                    author_id: by,
+                    texte: o.texte,
+                    version: 1,
+                    created_at: now,
+                    created_by: by,
+                    updated_at: now,
+                    updated_by: by,
+                }
+                .insert(&mut tx, None, None)
+                .await?
+            }
+        }
+        self.audit(
+            &mut tx,
+            ctx,
+            AuditAction::MedicalWrite,
+            Some(usager),
+            "dossier_medical",
+            json!({"ajout": entry.kind().slug(), "id": id}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Corrects an entry: a new version (the previous one stays readable). `version` is the one
+    /// the professional started from; a concurrent change is refused as a conflict.
+    pub async fn correct_medical_entry(
+        &self,
+        ctx: &Ctx,
+        usager: UsagerId,
+        id: Uuid,
+        entry: &RawEntry,
+        version: i64,
+        reason: &str,
+    ) -> AppResult<()> {
+        self.gate_person(ctx, Action::WriteMedical, usager).await?;
+        let (org, u) = (ctx.org(), usager.as_uuid());
+        let (now, by, today) = (self.now_micros(), ctx.user().as_uuid(), self.today());
+        let reason = rules::parse_reason(reason)?;
+        let mut tx = self.begin().await?;
+        match entry {
+            RawEntry::Allergie(raw) => {
+                let old = owned(MedicalAllergyRow::get_in(&mut tx, org, id).await, u, |r| {
+                    r.usager_id
+                })?;
+                let a = raw.parse(today)?;
+                let mut row = old.clone();
+                row.substance = a.substance;
+                row.reaction = a.reaction;
+                row.severity = a.severity.code().into();
+                row.kind = a.kind.code().into();
+                row.noted_on = a.noted_on.map(|d| d.to_string());
+                unchanged(old == row)?;
+                row.version = next(old.version, version)?;
+                (row.updated_at, row.updated_by) = (now, by);
+                row.update(&mut tx, None, reason.as_deref()).await?;
+            }
+            RawEntry::Antecedent(raw) => {
+                let old = owned(
+                    MedicalAntecedentRow::get_in(&mut tx, org, id).await,
+                    u,
+                    |r| r.usager_id,
+                )?;
+                let a = raw.parse(today)?;
+                let mut row = old.clone();
+                row.cim10 = a.code.map(|c| c.as_str().to_string());
+                row.texte = a.texte;
+                row.since_on = a.date.map(|d| d.to_string());
+                unchanged(old == row)?;
+                row.version = next(old.version, version)?;
+                (row.updated_at, row.updated_by) = (now, by);
+                row.update(&mut tx, None, reason.as_deref()).await?;
+            }
+            RawEntry::Vaccination(raw) => {
+                let old = owned(
+                    MedicalVaccinationRow::get_in(&mut tx, org, id).await,
+                    u,
+                    |r| r.usager_id,
+                )?;
+                let v = raw.parse(today)?;
+                let mut row = old.clone();
+                row.vaccine = v.vaccine;
+                row.given_on = v.date.to_string();
+                row.lot = v.lot;
+                row.dose = v.dose;
+                unchanged(old == row)?;
+                row.version = next(old.version, version)?;
+                (row.updated_at, row.updated_by) = (now, by);
+                row.update(&mut tx, None, reason.as_deref()).await?;
+            }
+            RawEntry::Observation(raw) => {
+                let old = owned(
+                    MedicalObservationRow::get_in(&mut tx, org, id).await,
+                    u,
+                    |r| r.usager_id,
+                )?;
+                let o = raw.parse(today)?;
+                let mut row = old.clone();
+                row.observed_on = o.date.to_string();
+                row.kind = o.kind.code().into();
+                row.texte = o.texte;
+                unchanged(old == row)?;
+                row.version = next(old.version, version)?;
+                (row.updated_at, row.updated_by) = (now, by);
+                row.update(&mut tx, None, reason.as_deref()).await?;
+            }
+        }
+        self.audit(
+            &mut tx,
+            ctx,
+            AuditAction::MedicalWrite,
+            Some(usager),
+            "dossier_medical",
+            json!({"correction": entry.kind().slug(), "id": id, "version": version + 1}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Marks an allergy or intolerance as resolved (it leaves the banner; the entry stays).
+    pub async fn resolve_allergy(
+        &self,
+        ctx: &Ctx,
+        usager: UsagerId,
+        id: Uuid,
+        version: i64,
+        reason: &str,
+    ) -> AppResult<()> {
+        self.gate_person(ctx, Action::WriteMedical, usager).await?;
+        let reason = rules::parse_reason(reason)?;
+        let mut tx = self.begin().await?;
+        let old = owned(
+            MedicalAllergyRow::get_in(&mut tx, ctx.org(), id).await,
+            usager.as_uuid(),
+            |r| r.usager_id,
+        )?;
+        if old.status == AllergyStatus::Resolue.code() {
+            return Err(AppError::field(
+                "status",
+                "Cette allergie est déjà marquée comme résolue.",
+            ));
+        }
+        let mut row = old.clone();
+        row.status = AllergyStatus::Resolue.code().into();
+        row.resolved_on = Some(self.today().to_string());
+        row.version = next(old.version, version)?;
+        (row.updated_at, row.updated_by) = (self.now_micros(), ctx.user().as_uuid());
+        row.update(&mut tx, None, reason.as_deref()).await?;
+        self.audit(
+            &mut tx,
+            ctx,
+            AuditAction::MedicalWrite,
+            Some(usager),
+            "dossier_medical",
+            json!({"resolution": EntryKind::Allergie.slug(), "id": id}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Writes the summary of current treatments: the first version, or a new one (`version` is the
+    /// one the professional started from, `None` when there was none).
+    pub async fn set_treatments(
+        &self,
+        ctx: &Ctx,
+        usager: UsagerId,
+        texte: &str,
+        version: Option<i64>,
+        reason: &str,
+    ) -> AppResult<()> {
+        self.gate_person(ctx, Action::WriteMedical, usager).await?;
+        let texte = rules::parse_treatments(texte)?;
+        let reason = rules::parse_reason(reason)?;
+        let (org, u) = (ctx.org(), usager.as_uuid());
+        let (now, by) = (self.now_micros(), ctx.user().as_uuid());
+        let mut tx = self.begin().await?;
+        let current = MedicalTreatmentRow::list_by_in(&mut tx, org, "usager_id", u, "created_at")
+            .await?
+            .into_iter()
+            .next();
+        match (current, version) {
+            (None, None) => {
+                let row = MedicalTreatmentRow {
+                    organisation_id: org,
+                    id: self.new_id(),
+                    usager_id: u,
+                    texte,
+                    version: 1,
+                    created_at: now,
+                    created_by: by,
+                    updated_at: now,
+                    updated_by: by,
+                };
+                match row.insert(&mut tx, None, reason.as_deref()).await {
+                    Err(parcours_store::StoreError::Unique(_)) => return Err(AppError::Conflict),
+                    other => other?,
+                }
+            }
+            (Some(old), Some(v)) => {
+                let mut row = old.clone();
+                row.texte = texte;
+                unchanged(old == row)?;
+                row.version = next(old.version, v)?;
+                (row.updated_at, row.updated_by) = (now, by);
+                row.update(&mut tx, None, reason.as_deref()).await?;
+            }
+            // Written by someone else meanwhile (or a version given for nothing): re-read first.
+            _ => return Err(AppError::Conflict),
+        }
+        self.audit(
+            &mut tx,
+            ctx,
+            AuditAction::MedicalWrite,
+            Some(usager),
+            "dossier_medical",
+            json!({"traitements": true}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// The entry, if it belongs to this person (NotFound otherwise: never act under another person's URL).
+fn owned<T>(
+    row: parcours_store::Result<T>,
+    usager: Uuid,
+    owner: impl Fn(&T) -> Uuid,
+) -> AppResult<T> {
+    let row = row?;
+    if owner(&row) == usager {
+        Ok(row)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+fn unchanged(same: bool) -> AppResult<()> {
+    if same {
+        Err(AppError::field(
+            "texte",
+            "Aucune modification à enregistrer.",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// The next version, if the stored one is still the one the professional started from.
+fn next(stored: i64, expected: i64) -> AppResult<i64> {
+    if stored == expected {
+        Ok(stored + 1)
+    } else {
+        Err(AppError::Conflict)
+    }
+}

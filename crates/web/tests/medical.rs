@@ -1,0 +1,357 @@
+//! The medical file over HTTP, on SQLite and PostgreSQL: the allergies banner shown to an
+//! aide-soignant who cannot read the medical file, corrections that keep the old version, bad
+//! input refused in French with nothing written, the API and the administrator's setting.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use parcours_app::domain::ids::UsagerId;
+use parcours_app::testing::{Fixture, PASSWORD, identity};
+use parcours_app::usager::NewUsager;
+use parcours_web::{AppState, WebConfig};
+use reqwest::StatusCode;
+use reqwest::header::{LOCATION, SET_COOKIE};
+use serde_json::{Value, json};
+
+struct TestApp {
+    base: String,
+    http: reqwest::Client,
+    fx: Fixture,
+}
+
+impl TestApp {
+    async fn spawn(fx: Fixture) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let state = AppState {
+            app: fx.app.clone(),
+            config: WebConfig {
+                secure_cookies: false,
+            },
+        };
+        tokio::spawn(parcours_web::serve(listener, state, std::future::pending()));
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        TestApp { base, http, fx }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    async fn login(&self, login: &str) -> String {
+        let resp = self
+            .http
+            .post(self.url("/connexion"))
+            .form(&[("login", login), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        let set = resp.headers()[SET_COOKIE].to_str().unwrap();
+        set.split(';').next().unwrap().to_string()
+    }
+
+    async fn token(&self, login: &str) -> String {
+        let resp = self
+            .http
+            .post(self.url("/api/v1/session"))
+            .json(&json!({"login": login, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::CREATED);
+        resp.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    async fn get(&self, cookie: &str, path: &str) -> (StatusCode, String) {
+        let resp = self
+            .http
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        (resp.status(), resp.text().await.unwrap())
+    }
+
+    async fn post(&self, cookie: &str, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(self.url(path))
+            .header("cookie", cookie)
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn person(&self) -> UsagerId {
+        let ctx = self.fx.ctx("direction").await;
+        self.fx
+            .app
+            .create_usager(
+                &ctx,
+                &NewUsager {
+                    identity: identity("MEDICAL", "Jeanne", None),
+                    placement: self.fx.placement(self.fx.ehpad, self.fx.glycines),
+                    local_id: String::new(),
+                    confirm_not_duplicate: false,
+                },
+            )
+            .await
+            .unwrap()
+    }
+}
+
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                let (db, _dir) = parcours_store::testing::sqlite().await.unwrap();
+                super::$name(super::TestApp::spawn(parcours_app::testing::Fixture::new(db).await).await).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                let db = parcours_store::testing::postgres(concat!("http_", stringify!($name))).await.unwrap();
+                super::$name(super::TestApp::spawn(parcours_app::testing::Fixture::new(db).await).await).await;
+            }
+        }
+    )*};
+}
+
+async fn an_aide_soignant_sees_the_allergies_but_not_the_medical_file(t: TestApp) {
+    let id = t.person().await;
+    let doc = t.login("medecin").await;
+    let base = format!("/usagers/{id}/medical");
+    let resp = t
+        .post(
+            &doc,
+            &format!("{base}/allergies/nouveau"),
+            &[
+                ("substance", "Pénicilline"),
+                ("kind", "allergie"),
+                ("severity", "anaphylaxie"),
+                ("reaction", "Œdème de Quincke"),
+                ("noted_on", "2020-01-15"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(resp.headers()[LOCATION], format!("{base}?ok=ajout"));
+    let resp = t
+        .post(
+            &doc,
+            &format!("{base}/antecedents/nouveau"),
+            &[("code", "E11.9"), ("texte", "Diabète de type 2")],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+
+    let aes = t.login("as.glycines").await;
+    // Every page of the person carries the allergy alert.
+    for page in [format!("/usagers/{id}"), format!("/usagers/{id}/projets")] {
+        let (status, body) = t.get(&aes, &page).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(
+            body.contains("class=\"allergy-alert\" role=\"alert\""),
+            "{page}"
+        );
+        assert!(body.contains("<strong>Allergies :</strong>"), "{page}");
+        assert!(body.contains("Pénicilline"), "{page}");
+        assert!(body.contains("anaphylaxie"), "{page}");
+        assert!(body.contains("Dossier médical</a>"), "{page}");
+    }
+    // The medical section exists, its content does not show.
+    let (status, body) = t.get(&aes, &base).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Contenu couvert par le secret médical"));
+    assert!(!body.contains("Diabète"));
+    assert!(!body.contains("E11.9"));
+    let (status, _) = t.get(&aes, &format!("{base}/antecedents/nouveau")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let resp = t
+        .post(
+            &aes,
+            &format!("{base}/antecedents/nouveau"),
+            &[("texte", "Essai")],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    // The physician reads it.
+    let (status, body) = t.get(&doc, &base).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Diabète de type 2") && body.contains("E11.9"));
+
+    // Over the API too: refused to the aide-soignant, open to the physician.
+    let token = t.token("as.glycines").await;
+    let resp = t
+        .http
+        .get(t.url(&format!("/api/v1/usagers/{id}/medical")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let token = t.token("medecin").await;
+    let file: Value = t
+        .http
+        .get(t.url(&format!("/api/v1/usagers/{id}/medical")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(file["allergies"][0]["substance"], "Pénicilline");
+    assert_eq!(file["antecedents"][0]["code"], "E11.9");
+
+    // The administrator opens reading to aides-soignants: the content shows, writing stays closed.
+    let admin = t.login("admin").await;
+    let (status, body) = t.get(&admin, "/admin/acces-medical").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Aide-soignant / AES"));
+    let resp = t
+        .post(
+            &admin,
+            "/admin/acces-medical",
+            &[("role", "aide_soignant"), ("write", "on")],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        resp.text()
+            .await
+            .unwrap()
+            .contains("L&#39;écriture dans le dossier médical suppose sa lecture.")
+    );
+    let resp = t
+        .post(
+            &admin,
+            "/admin/acces-medical",
+            &[("role", "aide_soignant"), ("read", "on")],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let (_, body) = t.get(&aes, &base).await;
+    assert!(body.contains("Diabète de type 2"));
+    assert!(!body.contains("Ajouter un antécédent"));
+}
+
+async fn a_correction_keeps_the_old_version_and_bad_input_writes_nothing(t: TestApp) {
+    let id = t.person().await;
+    let doc = t.login("medecin").await;
+    let base = format!("/usagers/{id}/medical");
+    // Bad CIM-10 code: 422, the message next to the field, nothing written.
+    let resp = t
+        .post(
+            &doc,
+            &format!("{base}/antecedents/nouveau"),
+            &[("code", "diabete"), ("texte", "Diabète")],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = resp.text().await.unwrap();
+    assert!(body.contains("Le code CIM-10 s&#39;écrit avec une lettre et deux chiffres"));
+    assert!(body.contains("aria-invalid=\"true\""));
+    // Missing substance.
+    let resp = t
+        .post(
+            &doc,
+            &format!("{base}/allergies/nouveau"),
+            &[
+                ("substance", ""),
+                ("kind", "allergie"),
+                ("severity", "severe"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        resp.text()
+            .await
+            .unwrap()
+            .contains("Indiquez la substance (médicament, aliment…) en cause.")
+    );
+    // Over the API: the same refusal in the API's shape.
+    let token = t.token("medecin").await;
+    let resp = t
+        .http
+        .post(t.url(&format!("/api/v1/usagers/{id}/medical/antecedents")))
+        .bearer_auth(&token)
+        .json(&json!({"code": "12A", "texte": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let errors: Value = resp.json().await.unwrap();
+    assert!(
+        errors["errors"]["code"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("Le code CIM-10")
+    );
+    let ctx = t.fx.ctx("medecin").await;
+    let file = t.fx.app.medical_file(&ctx, id).await.unwrap();
+    assert!(file.allergies.is_empty() && file.antecedents.is_empty());
+
+    // An observation, then its correction: both versions are readable.
+    let resp = t
+        .post(
+            &doc,
+            &format!("{base}/observations/nouveau"),
+            &[
+                ("date", "2026-11-21"),
+                ("kind", "observation"),
+                ("texte", "Chute sans gravité, hématome du bras gauche."),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let file = t.fx.app.medical_file(&ctx, id).await.unwrap();
+    let eid = file.observations[0].meta.id;
+    let (status, body) = t.get(&doc, &format!("{base}/observations/{eid}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("name=\"version\" value=\"1\""));
+    let resp = t
+        .post(
+            &doc,
+            &format!("{base}/observations/{eid}"),
+            &[
+                ("date", "2026-11-21"),
+                ("kind", "observation"),
+                ("texte", "Chute sans gravité, hématome du bras droit."),
+                ("version", "1"),
+                ("reason", "Côté erroné"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let (_, body) = t.get(&doc, &base).await;
+    assert!(body.contains("hématome du bras droit"));
+    assert!(body.contains("Versions précédentes (1)"));
+    assert!(body.contains("hématome du bras gauche"));
+    assert!(body.contains("Côté erroné"));
+    // The same stale version again is a conflict.
+    let resp = t
+        .post(
+            &doc,
+            &format!("{base}/observations/{eid}"),
+            &[("date", "2026-11-21"), ("texte", "Autre"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::CONFLICT);
+    let (status, body) = t.get(&doc, "/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("/api/v1/usagers/{id}/medical/{kind}/{eid}"));
+    assert!(body.contains("/api/v1/medical/acces"));
+}
+
+both!(
+    an_aide_soignant_sees_the_allergies_but_not_the_medical_file,
+    a_correction_keeps_the_old_version_and_bad_input_writes_nothing,
+);
