@@ -1,113 +1,20 @@
 //! The admission, entourage, consent and partner API over real HTTP, on SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use parcours_app::testing::{Fixture, PASSWORD, identity};
-use parcours_web::{AppState, WebConfig};
+mod common;
+
+use common::{TestApp, message};
+
+use parcours_app::testing::identity;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-struct TestApp {
-    base: String,
-    http: reqwest::Client,
-    fx: Fixture,
-}
-
 impl TestApp {
-    async fn spawn(fx: Fixture) -> TestApp {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState {
-            app: fx.app.clone(),
-            config: WebConfig {
-                secure_cookies: false,
-            },
-        };
-        tokio::spawn(parcours_web::serve(listener, state, std::future::pending()));
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        TestApp { base, http, fx }
-    }
-
     /// An API bearer token for a fixture login.
-    async fn token(&self, login: &str) -> String {
-        let resp = self
-            .http
-            .post(format!("{}/api/v1/session", self.base))
-            .json(&json!({"login": login, "password": PASSWORD}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), StatusCode::CREATED);
-        resp.json::<Value>().await.unwrap()["token"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-
     /// One API call under `/api/v1`; the body is `null` when the answer has none.
-    async fn call(
-        &self,
-        method: Method,
-        token: Option<&str>,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let mut req = self
-            .http
-            .request(method, format!("{}/api/v1{}", self.base, path));
-        if let Some(t) = token {
-            req = req.header("authorization", format!("Bearer {t}"));
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status();
-        let text = resp.text().await.unwrap();
-        let value = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"))
-        };
-        (status, value)
-    }
-
-    async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
-        self.call(Method::GET, Some(token), path, None).await
-    }
-
-    async fn post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        self.call(Method::POST, Some(token), path, Some(body)).await
-    }
-
-    async fn put(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        self.call(Method::PUT, Some(token), path, Some(body)).await
-    }
-
     /// A GET that must succeed.
-    async fn read(&self, token: &str, path: &str) -> Value {
-        let (status, v) = self.get(token, path).await;
-        assert_eq!(status, StatusCode::OK, "GET {path}: {v}");
-        v
-    }
-
     /// A POST that must create something; returns its id.
-    async fn create(&self, token: &str, path: &str, body: Value) -> String {
-        let (status, v) = self.post(token, path, body).await;
-        assert_eq!(status, StatusCode::CREATED, "POST {path}: {v}");
-        v["id"].as_str().unwrap().to_string()
-    }
-
     /// A change answered 204.
-    async fn ok(&self, method: Method, token: &str, path: &str, body: Value) {
-        let (status, v) = self
-            .call(method.clone(), Some(token), path, Some(body))
-            .await;
-        assert_eq!(status, StatusCode::NO_CONTENT, "{method} {path}: {v}");
-    }
-
     /// Creates a person through the API, placed in `placement` (`ETAB` or `ETAB/UNIT`).
     async fn person(&self, token: &str, name: &str, birth: &str, placement: String) -> String {
         let mut body = serde_json::to_value(identity(name, "Léa", None)).unwrap();
@@ -142,31 +49,6 @@ impl TestApp {
         .await;
         rid
     }
-}
-
-/// The first message on `field` of an error body.
-fn message(v: &Value, field: &str) -> String {
-    v["errors"][field][0]
-        .as_str()
-        .unwrap_or_else(|| panic!("no error on {field}: {v}"))
-        .to_string()
-}
-
-macro_rules! both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                let (db, _dir) = parcours_store::testing::sqlite().await.unwrap();
-                super::$name(super::TestApp::spawn(parcours_app::testing::Fixture::new(db).await).await).await;
-            }
-            #[tokio::test]
-            async fn postgres() {
-                let db = parcours_store::testing::postgres(concat!("api_adm_", stringify!($name))).await.unwrap();
-                super::$name(super::TestApp::spawn(parcours_app::testing::Fixture::new(db).await).await).await;
-            }
-        }
-    )*};
 }
 
 async fn an_admission_runs_over_the_api_from_request_to_consent(t: TestApp) {
@@ -1126,6 +1008,7 @@ fn domain_statuses_serialize_as_their_codes() {
 }
 
 both!(
+    "api_adm";
     an_admission_runs_over_the_api_from_request_to_consent,
     bad_input_is_refused_in_french_and_nothing_is_written,
     roles_without_rights_are_refused,

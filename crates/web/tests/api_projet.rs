@@ -2,117 +2,20 @@
 //! PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use parcours_app::testing::{Fixture, PASSWORD, identity};
-use parcours_web::{AppState, WebConfig};
+mod common;
+
+use common::{TestApp, message};
+
+use parcours_app::testing::identity;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-struct TestApp {
-    base: String,
-    http: reqwest::Client,
-    fx: Fixture,
-}
-
 impl TestApp {
-    async fn spawn(fx: Fixture) -> TestApp {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState {
-            app: fx.app.clone(),
-            config: WebConfig {
-                secure_cookies: false,
-            },
-        };
-        tokio::spawn(parcours_web::serve(listener, state, std::future::pending()));
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        TestApp { base, http, fx }
-    }
-
     /// An API bearer token for a fixture login.
-    async fn token(&self, login: &str) -> String {
-        let resp = self
-            .http
-            .post(format!("{}/api/v1/session", self.base))
-            .json(&json!({"login": login, "password": PASSWORD}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), StatusCode::CREATED);
-        resp.json::<Value>().await.unwrap()["token"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-
     /// One API call under `/api/v1`; the body is `null` when the answer has none.
-    async fn call(
-        &self,
-        method: Method,
-        token: Option<&str>,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let mut req = self
-            .http
-            .request(method, format!("{}/api/v1{}", self.base, path));
-        if let Some(t) = token {
-            req = req.header("authorization", format!("Bearer {t}"));
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status();
-        let text = resp.text().await.unwrap();
-        let value = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"))
-        };
-        (status, value)
-    }
-
-    async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
-        self.call(Method::GET, Some(token), path, None).await
-    }
-
-    async fn post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        self.call(Method::POST, Some(token), path, Some(body)).await
-    }
-
-    async fn put(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        self.call(Method::PUT, Some(token), path, Some(body)).await
-    }
-
-    async fn delete(&self, token: &str, path: &str) -> (StatusCode, Value) {
-        self.call(Method::DELETE, Some(token), path, None).await
-    }
-
     /// A GET that must succeed.
-    async fn read(&self, token: &str, path: &str) -> Value {
-        let (status, v) = self.get(token, path).await;
-        assert_eq!(status, StatusCode::OK, "GET {path}: {v}");
-        v
-    }
-
     /// A POST that must create something; returns its id.
-    async fn create(&self, token: &str, path: &str, body: Value) -> String {
-        let (status, v) = self.post(token, path, body).await;
-        assert_eq!(status, StatusCode::CREATED, "POST {path}: {v}");
-        v["id"].as_str().unwrap().to_string()
-    }
-
     /// A change answered 204.
-    async fn ok(&self, method: Method, token: &str, path: &str, body: Value) {
-        let (status, v) = self
-            .call(method.clone(), Some(token), path, Some(body))
-            .await;
-        assert_eq!(status, StatusCode::NO_CONTENT, "{method} {path}: {v}");
-    }
-
     /// Creates a person through the API, placed in `placement` (`ETAB` or `ETAB/UNIT`).
     async fn person(&self, token: &str, name: &str, birth: &str, placement: String) -> String {
         let mut body = serde_json::to_value(identity(name, "Jeanne", None)).unwrap();
@@ -186,31 +89,6 @@ impl TestApp {
             .await;
         assert_eq!(status, StatusCode::CREATED, "{v}");
     }
-}
-
-/// The first message on `field` of an error body.
-fn message(v: &Value, field: &str) -> String {
-    v["errors"][field][0]
-        .as_str()
-        .unwrap_or_else(|| panic!("no error on {field}: {v}"))
-        .to_string()
-}
-
-macro_rules! both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                let (db, _dir) = parcours_store::testing::sqlite().await.unwrap();
-                super::$name(super::TestApp::spawn(parcours_app::testing::Fixture::new(db).await).await).await;
-            }
-            #[tokio::test]
-            async fn postgres() {
-                let db = parcours_store::testing::postgres(concat!("api_prj_", stringify!($name))).await.unwrap();
-                super::$name(super::TestApp::spawn(parcours_app::testing::Fixture::new(db).await).await).await;
-            }
-        }
-    )*};
 }
 
 fn yes() -> Value {
@@ -1271,6 +1149,7 @@ async fn the_openapi_document_lists_the_projet_and_evaluation_api(t: TestApp) {
 }
 
 both!(
+    "api_prj";
     a_projet_runs_over_the_api_from_needs_to_avenant,
     aggir_is_recorded_explained_and_compared,
     the_gmp_weights_the_latest_valid_gir_of_each_person_present,

@@ -1,68 +1,17 @@
 //! The real server on port 0, spoken to over HTTP, on SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use parcours_app::testing::{Fixture, PASSWORD, identity};
-use parcours_web::{AppState, WebConfig};
+mod common;
+
+use common::{TestApp, cookie_of};
+
+use parcours_app::testing::{PASSWORD, identity};
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
+use reqwest::header::{LOCATION, SET_COOKIE};
 use serde_json::{Value, json};
 
-struct TestApp {
-    base: String,
-    http: reqwest::Client,
-    fx: Fixture,
-}
-
 impl TestApp {
-    async fn spawn(fx: Fixture) -> TestApp {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState {
-            app: fx.app.clone(),
-            config: WebConfig {
-                secure_cookies: false,
-            },
-        };
-        tokio::spawn(parcours_web::serve(listener, state, std::future::pending()));
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        TestApp { base, http, fx }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base, path)
-    }
-
     /// Logs in through the form and returns the `Cookie` header value.
-    async fn web_login(&self, login: &str) -> String {
-        let resp = self
-            .http
-            .post(self.url("/connexion"))
-            .form(&[("login", login), ("password", PASSWORD)])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-        cookie_of(resp.headers())
-    }
-
-    async fn api_token(&self, login: &str) -> String {
-        let resp = self
-            .http
-            .post(self.url("/api/v1/session"))
-            .json(&json!({"login": login, "password": PASSWORD}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), StatusCode::CREATED);
-        resp.json::<Value>().await.unwrap()["token"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-
     async fn count(&self) -> i64 {
         parcours_store::usager::count(&self.fx.app.db, self.fx.org.as_uuid())
             .await
@@ -74,32 +23,6 @@ impl TestApp {
         v["placement"] = json!(self.fx.placement(self.fx.ehpad, self.fx.glycines));
         v
     }
-}
-
-fn cookie_of(headers: &HeaderMap) -> String {
-    let set = headers
-        .get(SET_COOKIE)
-        .expect("a session cookie")
-        .to_str()
-        .unwrap();
-    set.split(';').next().unwrap().to_string()
-}
-
-macro_rules! both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                let (db, _dir) = parcours_store::testing::sqlite().await.unwrap();
-                super::$name(super::TestApp::spawn(parcours_app::testing::Fixture::new(db).await).await).await;
-            }
-            #[tokio::test]
-            async fn postgres() {
-                let db = parcours_store::testing::postgres(concat!("http_", stringify!($name))).await.unwrap();
-                super::$name(super::TestApp::spawn(parcours_app::testing::Fixture::new(db).await).await).await;
-            }
-        }
-    )*};
 }
 
 async fn pages_carry_security_headers(t: TestApp) {
@@ -313,7 +236,7 @@ async fn search_answers_a_fragment_to_htmx_and_a_page_otherwise(t: TestApp) {
 }
 
 async fn the_api_creates_reads_and_updates_with_version_checks(t: TestApp) {
-    let token = t.api_token("direction").await;
+    let token = t.token("direction").await;
     let auth = format!("Bearer {token}");
     let body = t.usager_json(&identity("Dupont", "Marie", Some(42)));
     let created = t
@@ -389,7 +312,7 @@ async fn the_api_creates_reads_and_updates_with_version_checks(t: TestApp) {
 }
 
 async fn the_api_refuses_bad_input_with_stable_field_errors_and_writes_nothing(t: TestApp) {
-    let token = t.api_token("direction").await;
+    let token = t.token("direction").await;
     let auth = format!("Bearer {token}");
     let post = |body: reqwest::Body, ct: &'static str| {
         t.http
@@ -582,40 +505,6 @@ async fn record_pages_show_the_identity_banner_and_histories(t: TestApp) {
 
 impl TestApp {
     /// Posts a form with a session cookie; returns the status, the `Location` and the body.
-    async fn post_form(
-        &self,
-        cookie: &str,
-        path: &str,
-        form: &[(&str, &str)],
-    ) -> (StatusCode, String, String) {
-        let resp = self
-            .http
-            .post(self.url(path))
-            .header("cookie", cookie)
-            .form(form)
-            .send()
-            .await
-            .unwrap();
-        let status = resp.status();
-        let location = resp
-            .headers()
-            .get(LOCATION)
-            .map(|l| l.to_str().unwrap().to_string())
-            .unwrap_or_default();
-        (status, location, resp.text().await.unwrap())
-    }
-
-    async fn page(&self, cookie: &str, path: &str) -> (StatusCode, String) {
-        let resp = self
-            .http
-            .get(self.url(path))
-            .header("cookie", cookie)
-            .send()
-            .await
-            .unwrap();
-        (resp.status(), resp.text().await.unwrap())
-    }
-
     async fn ditep_person(&self, name: &str, birth: &str) -> parcours_app::domain::ids::UsagerId {
         let dir = self.fx.ctx("direction").await;
         let mut raw = identity(name, "Léo", None);
@@ -1454,6 +1343,7 @@ async fn an_aggir_evaluation_is_explained_and_counts_in_the_gmp(t: TestApp) {
 }
 
 both!(
+    "http";
     pages_carry_security_headers,
     login_opens_a_cookie_session_and_logout_ends_it,
     a_wrong_password_shows_an_error_in_french,

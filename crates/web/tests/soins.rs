@@ -1,70 +1,18 @@
 //! The care record's page and API over HTTP, on SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use parcours_app::testing::{Fixture, PASSWORD, identity};
+mod common;
+
+use common::TestApp;
+
+use parcours_app::testing::identity;
 use parcours_app::usager::NewUsager;
 use parcours_domain::ids::UsagerId;
-use parcours_web::{AppState, WebConfig};
 use reqwest::StatusCode;
-use reqwest::header::{LOCATION, SET_COOKIE};
+use reqwest::header::LOCATION;
 use serde_json::{Value, json};
 
-struct TestApp {
-    base: String,
-    http: reqwest::Client,
-    fx: Fixture,
-}
-
 impl TestApp {
-    async fn spawn(fx: Fixture) -> TestApp {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState {
-            app: fx.app.clone(),
-            config: WebConfig {
-                secure_cookies: false,
-            },
-        };
-        tokio::spawn(parcours_web::serve(listener, state, std::future::pending()));
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        TestApp { base, http, fx }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base, path)
-    }
-
-    async fn web_login(&self, login: &str) -> String {
-        let resp = self
-            .http
-            .post(self.url("/connexion"))
-            .form(&[("login", login), ("password", PASSWORD)])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-        let set = resp.headers()[SET_COOKIE].to_str().unwrap();
-        set.split(';').next().unwrap().to_string()
-    }
-
-    async fn api_token(&self, login: &str) -> String {
-        let resp = self
-            .http
-            .post(self.url("/api/v1/session"))
-            .json(&json!({"login": login, "password": PASSWORD}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), StatusCode::CREATED);
-        resp.json::<Value>().await.unwrap()["token"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-
     async fn resident(&self) -> UsagerId {
         let dir = self.fx.ctx("direction").await;
         let mut raw = identity("Morel", "Louise", None);
@@ -83,23 +31,6 @@ impl TestApp {
             .await
             .unwrap()
     }
-}
-
-macro_rules! both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                let (db, _dir) = parcours_store::testing::sqlite().await.unwrap();
-                super::$name(super::TestApp::spawn(parcours_app::testing::Fixture::new(db).await).await).await;
-            }
-            #[tokio::test]
-            async fn postgres() {
-                let db = parcours_store::testing::postgres(concat!("http_", stringify!($name))).await.unwrap();
-                super::$name(super::TestApp::spawn(parcours_app::testing::Fixture::new(db).await).await).await;
-            }
-        }
-    )*};
 }
 
 async fn the_care_page_records_charts_and_refuses_in_french(t: TestApp) {
@@ -186,7 +117,7 @@ async fn the_care_page_records_charts_and_refuses_in_french(t: TestApp) {
     assert_eq!(page(sec).await.status(), StatusCode::FORBIDDEN);
 
     // Over the API: the same rules, the same messages.
-    let token = t.api_token("as.glycines").await;
+    let token = t.token("as.glycines").await;
     let resp = t
         .http
         .post(t.url(&format!("/api/v1/usagers/{u}/soins")))
@@ -254,4 +185,4 @@ async fn the_care_page_records_charts_and_refuses_in_french(t: TestApp) {
     assert!(doc["paths"]["/api/v1/soins/mesures/{id}/correction"]["post"].is_object());
 }
 
-both!(the_care_page_records_charts_and_refuses_in_french);
+both!("soins"; the_care_page_records_charts_and_refuses_in_french);
