@@ -36,9 +36,21 @@ pub enum AuditAction {
     MedicalRead,
     MedicalWrite,
     MedicalAccessChange,
+    MedicalDelegationGrant,
+    MedicalDelegationRevoke,
+    MedicalEmergencyAccess,
+    MedicalEmergencyReview,
     SoinsRead,
     SoinsMeasureRecord,
     SoinsMeasureCancel,
+    TransmissionWrite,
+    TransmissionCorrect,
+    TransmissionRead,
+    TransmissionReleveRead,
+    TransmissionMarkRead,
+    PlanSoinsRead,
+    PlanSoinsChange,
+    PlanSoinsRecord,
 }
 
 impl AuditAction {
@@ -69,9 +81,21 @@ impl AuditAction {
         AuditAction::MedicalRead,
         AuditAction::MedicalWrite,
         AuditAction::MedicalAccessChange,
+        AuditAction::MedicalDelegationGrant,
+        AuditAction::MedicalDelegationRevoke,
+        AuditAction::MedicalEmergencyAccess,
+        AuditAction::MedicalEmergencyReview,
         AuditAction::SoinsRead,
         AuditAction::SoinsMeasureRecord,
         AuditAction::SoinsMeasureCancel,
+        AuditAction::TransmissionWrite,
+        AuditAction::TransmissionCorrect,
+        AuditAction::TransmissionRead,
+        AuditAction::TransmissionReleveRead,
+        AuditAction::TransmissionMarkRead,
+        AuditAction::PlanSoinsRead,
+        AuditAction::PlanSoinsChange,
+        AuditAction::PlanSoinsRecord,
     ];
 
     pub fn code(self) -> &'static str {
@@ -102,9 +126,21 @@ impl AuditAction {
             AuditAction::MedicalRead => "medical.consultation",
             AuditAction::MedicalWrite => "medical.modification",
             AuditAction::MedicalAccessChange => "medical.droits",
+            AuditAction::MedicalDelegationGrant => "medical.delegation",
+            AuditAction::MedicalDelegationRevoke => "medical.delegation_revocation",
+            AuditAction::MedicalEmergencyAccess => "medical.bris_de_glace",
+            AuditAction::MedicalEmergencyReview => "medical.bris_de_glace_revue",
             AuditAction::SoinsRead => "soins.consultation",
             AuditAction::SoinsMeasureRecord => "soins.mesure",
             AuditAction::SoinsMeasureCancel => "soins.annulation_mesure",
+            AuditAction::TransmissionWrite => "transmission.ecriture",
+            AuditAction::TransmissionCorrect => "transmission.correction",
+            AuditAction::TransmissionRead => "transmission.consultation",
+            AuditAction::TransmissionReleveRead => "transmission.releve",
+            AuditAction::TransmissionMarkRead => "transmission.lecture",
+            AuditAction::PlanSoinsRead => "plan_soins.consultation",
+            AuditAction::PlanSoinsChange => "plan_soins.modification",
+            AuditAction::PlanSoinsRecord => "plan_soins.realisation",
         }
     }
 
@@ -136,9 +172,25 @@ impl AuditAction {
             AuditAction::MedicalRead => "Consultation du dossier médical",
             AuditAction::MedicalWrite => "Écriture dans le dossier médical",
             AuditAction::MedicalAccessChange => "Droits d'accès au dossier médical",
+            AuditAction::MedicalDelegationGrant => "Délégation d'accès au dossier médical",
+            AuditAction::MedicalDelegationRevoke => {
+                "Révocation d'une délégation d'accès au dossier médical"
+            }
+            AuditAction::MedicalEmergencyAccess => {
+                "Accès en urgence au dossier médical (bris de glace)"
+            }
+            AuditAction::MedicalEmergencyReview => "Revue d'un accès en urgence au dossier médical",
             AuditAction::SoinsRead => "Consultation du dossier de soins (constantes)",
             AuditAction::SoinsMeasureRecord => "Enregistrement de mesures (constantes)",
             AuditAction::SoinsMeasureCancel => "Annulation ou correction d'une mesure",
+            AuditAction::TransmissionWrite => "Écriture d'une transmission ciblée",
+            AuditAction::TransmissionCorrect => "Correction d'une transmission ciblée",
+            AuditAction::TransmissionRead => "Consultation des transmissions",
+            AuditAction::TransmissionReleveRead => "Consultation de la relève d'une unité",
+            AuditAction::TransmissionMarkRead => "Transmission marquée comme lue",
+            AuditAction::PlanSoinsRead => "Consultation du plan de soins",
+            AuditAction::PlanSoinsChange => "Modification du plan de soins",
+            AuditAction::PlanSoinsRecord => "Réalisation d'une tâche du plan de soins",
         }
     }
 

@@ -25,11 +25,13 @@ pub mod evaluation;
 pub mod home;
 pub mod medical;
 pub mod partner;
+pub mod plan_soins;
 pub mod projet;
 pub mod records;
 pub mod soins;
 pub mod structure;
 pub mod testing;
+pub mod transmission;
 pub mod usager;
 
 pub use parcours_domain as domain;

@@ -141,6 +141,41 @@ pub struct MedicalFile {
     pub observations: Vec<ObservationView>,
     /// Whether the reader may also write.
     pub can_write: bool,
+    /// When the file is open through a delegation or an emergency opening: which, and until when
+    /// (in French).
+    pub temporary: Option<String>,
+}
+
+/// How a professional whose role has no medical access reads a file for a while.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TemporaryAccess {
+    Delegation { id: Uuid, until: String },
+    Emergency { id: Uuid, until: jiff::Timestamp },
+}
+
+impl TemporaryAccess {
+    fn describe(&self) -> String {
+        match self {
+            TemporaryAccess::Delegation { until, .. } => {
+                format!(
+                    "Accès par délégation d'un médecin, jusqu'au {} inclus.",
+                    fr(until)
+                )
+            }
+            TemporaryAccess::Emergency { until, .. } => format!(
+                "Accès en urgence (bris de glace) jusqu'à {} ; il sera relu par un médecin ou la direction.",
+                time_fr(*until)
+            ),
+        }
+    }
+}
+
+/// `22/11/2026 à 11:00` in Europe/Paris.
+fn time_fr(t: jiff::Timestamp) -> String {
+    match t.in_tz("Europe/Paris") {
+        Ok(z) => z.strftime("%d/%m/%Y à %H:%M").to_string(),
+        Err(_) => t.to_string(),
+    }
 }
 
 /// Medical access of one role in the organisation.
@@ -277,11 +312,16 @@ impl App {
     /// The gate, with the organisation's medical access setting applied to `ReadMedical` and
     /// `WriteMedical` (see the module documentation). Every other action is decided by the gate
     /// alone.
+    ///
+    /// For `ReadMedical` it adds temporary access: a delegation running today or an emergency
+    /// opening running now lets one professional read (never write) that person's medical file,
+    /// within the same scope (checked against the application clock).
     pub(crate) async fn decide(
         &self,
         ctx: &Ctx,
         action: Action,
         resource: &Resource<'_>,
+        usager: UsagerId,
     ) -> AppResult<Decision> {
         if !is_medical(action) {
             return Ok(authz::decide(&ctx.actor, action, resource));
@@ -292,9 +332,43 @@ impl App {
             return Ok(person);
         }
         if !self.medical_role_allows(ctx, action).await? {
+            if action == Action::ReadMedical
+                && person == Decision::Allow
+                && self.temporary_access(ctx, usager).await?.is_some()
+            {
+                return Ok(Decision::Allow);
+            }
             return Ok(Decision::Deny(DenyReason::RoleNotAllowed));
         }
         Ok(person)
+    }
+
+    /// The delegation or emergency opening running now that lets the professional read this
+    /// person's medical file, if any (checked against the application clock).
+    async fn temporary_access(
+        &self,
+        ctx: &Ctx,
+        usager: UsagerId,
+    ) -> AppResult<Option<TemporaryAccess>> {
+        if !ctx.actor.active || !configurable(ctx.actor.role) {
+            return Ok(None);
+        }
+        let (org, me, u) = (ctx.org(), ctx.user().as_uuid(), usager.as_uuid());
+        let today = self.today().to_string();
+        if let Some(d) = store::current_delegation(&self.db, org, me, u, &today).await? {
+            return Ok(Some(TemporaryAccess::Delegation {
+                id: d.id,
+                until: d.ends_on,
+            }));
+        }
+        Ok(
+            store::current_emergency(&self.db, org, me, u, self.now_micros())
+                .await?
+                .map(|e| TemporaryAccess::Emergency {
+                    id: e.id,
+                    until: micros_to_ts(e.ends_at),
+                }),
+        )
     }
 
     /// Whether the professional's role may read or write medical files: the organisation's setting
@@ -423,6 +497,11 @@ impl App {
     pub async fn medical_file(&self, ctx: &Ctx, usager: UsagerId) -> AppResult<MedicalFile> {
         self.gate_person(ctx, Action::ReadMedical, usager).await?;
         let can_write = self.medical_role_allows(ctx, Action::WriteMedical).await?;
+        let temporary = if self.medical_role_allows(ctx, Action::ReadMedical).await? {
+            None
+        } else {
+            self.temporary_access(ctx, usager).await?
+        };
         let names = self.user_names(ctx).await?;
         let (org, u) = (ctx.org(), usager.as_uuid());
 
@@ -565,7 +644,11 @@ impl App {
             AuditAction::MedicalRead,
             Some(usager),
             "dossier_medical",
-            json!({}),
+            match &temporary {
+                Some(TemporaryAccess::Delegation { id, .. }) => json!({"delegation": id}),
+                Some(TemporaryAccess::Emergency { id, .. }) => json!({"bris_de_glace": id}),
+                None => json!({}),
+            },
         )
         .await?;
         Ok(MedicalFile {
@@ -575,6 +658,7 @@ impl App {
             treatments,
             observations,
             can_write,
+            temporary: temporary.map(|t| t.describe()),
         })
     }
 
@@ -960,5 +1044,378 @@ fn next(stored: i64, expected: i64) -> AppResult<i64> {
         Ok(stored + 1)
     } else {
         Err(AppError::Conflict)
+    }
+}
+
+// -------------------------------------------------------------------------------------------------
+// Temporary access: delegation by a physician, emergency opening (break-the-glass) and its review
+
+/// A delegation of read access to one person's medical file, as the physician sees it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DelegationView {
+    #[schema(value_type = String)]
+    pub id: Uuid,
+    #[schema(value_type = String)]
+    pub usager_id: Uuid,
+    #[schema(value_type = String)]
+    pub delegate_id: Uuid,
+    pub delegate: String,
+    pub granted_by: String,
+    pub reason: String,
+    /// `YYYY-MM-DD`, both included.
+    pub starts_on: String,
+    pub ends_on: String,
+    /// `a_venir`, `en_cours`, `expiree` or `revoquee`.
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub revoked_by: Option<String>,
+    pub revoke_reason: Option<String>,
+}
+
+/// An emergency opening of a medical file waiting for its review.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EmergencyView {
+    #[schema(value_type = String)]
+    pub id: Uuid,
+    #[schema(value_type = String)]
+    pub usager_id: Uuid,
+    pub person: String,
+    pub professional: String,
+    pub reason: String,
+    #[schema(value_type = String)]
+    pub opened_at: jiff::Timestamp,
+    #[schema(value_type = String)]
+    pub ends_at: jiff::Timestamp,
+    /// Whether the access is still running.
+    pub running: bool,
+}
+
+/// A professional a physician may delegate to.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DelegateOption {
+    #[schema(value_type = String)]
+    pub id: Uuid,
+    pub name: String,
+    pub role_label: &'static str,
+}
+
+/// Who reviews emergency openings: physicians and the direction.
+fn reviews_emergencies(role: Role) -> bool {
+    matches!(role, Role::Medecin | Role::Direction)
+}
+
+impl App {
+    /// Physicians only, and only on files they may write; a refusal is audited.
+    async fn gate_delegation(&self, ctx: &Ctx, usager: UsagerId) -> AppResult<()> {
+        self.gate_person(ctx, Action::WriteMedical, usager).await?;
+        if ctx.actor.role != Role::Medecin {
+            self.audit_alone(
+                ctx,
+                AuditAction::AccessDenied,
+                Some(usager),
+                "medical_delegation",
+                json!({"reason": "RoleNotAllowed"}),
+            )
+            .await?;
+            return Err(AppError::Forbidden(DenyReason::RoleNotAllowed));
+        }
+        Ok(())
+    }
+
+    /// A physician lets a named professional read this person's medical file for a period (at most
+    /// [`rules::DELEGATION_MAX_DAYS`] days), with a reason. Audited. Returns the delegation's id.
+    pub async fn grant_medical_delegation(
+        &self,
+        ctx: &Ctx,
+        usager: UsagerId,
+        raw: &rules::RawDelegation,
+    ) -> AppResult<Uuid> {
+        self.gate_delegation(ctx, usager).await?;
+        let d = raw.parse(self.today())?;
+        let wrong = || {
+            AppError::field(
+                "delegate",
+                "Choisissez un professionnel actif de l'organisation.",
+            )
+        };
+        let delegate =
+            match parcours_store::account::get_user(&self.db, ctx.org(), d.delegate).await {
+                Ok(u) => u,
+                Err(parcours_store::StoreError::NotFound) => return Err(wrong()),
+                Err(e) => return Err(e.into()),
+            };
+        if !delegate.active
+            || delegate.role == Role::Administrateur.code()
+            || delegate.id == ctx.user().as_uuid()
+        {
+            return Err(wrong());
+        }
+        let row = store::DelegationRow {
+            organisation_id: ctx.org(),
+            id: self.new_id(),
+            usager_id: usager.as_uuid(),
+            delegate_id: delegate.id,
+            granted_by: ctx.user().as_uuid(),
+            reason: d.reason,
+            starts_on: d.starts_on.to_string(),
+            ends_on: d.ends_on.to_string(),
+            created_at: self.now_micros(),
+            revoked_at: None,
+            revoked_by: None,
+            revoke_reason: None,
+        };
+        let mut tx = self.begin().await?;
+        store::insert_delegation(&mut tx, &row).await?;
+        self.audit(
+            &mut tx,
+            ctx,
+            AuditAction::MedicalDelegationGrant,
+            Some(usager),
+            "medical_delegation",
+            json!({"id": row.id, "delegate": row.delegate_id, "starts_on": row.starts_on,
+                   "ends_on": row.ends_on}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(row.id)
+    }
+
+    /// Ends a delegation before its term (the row stays, revoked). Audited.
+    pub async fn revoke_medical_delegation(
+        &self,
+        ctx: &Ctx,
+        usager: UsagerId,
+        id: Uuid,
+        reason: &str,
+    ) -> AppResult<()> {
+        self.gate_delegation(ctx, usager).await?;
+        let reason = rules::parse_reason(reason)?;
+        match store::delegation(&self.db, ctx.org(), id).await? {
+            Some(d) if d.usager_id == usager.as_uuid() => {}
+            _ => return Err(AppError::NotFound),
+        }
+        let mut tx = self.begin().await?;
+        let done = store::revoke_delegation(
+            &mut tx,
+            ctx.org(),
+            id,
+            self.now_micros(),
+            ctx.user().as_uuid(),
+            reason.as_deref(),
+        )
+        .await?;
+        if !done {
+            return Err(AppError::field(
+                "reason",
+                "Cette délégation est déjà révoquée.",
+            ));
+        }
+        self.audit(
+            &mut tx,
+            ctx,
+            AuditAction::MedicalDelegationRevoke,
+            Some(usager),
+            "medical_delegation",
+            json!({"id": id}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The delegations on this person's medical file, newest first (physicians).
+    pub async fn medical_delegations(
+        &self,
+        ctx: &Ctx,
+        usager: UsagerId,
+    ) -> AppResult<Vec<DelegationView>> {
+        self.gate_delegation(ctx, usager).await?;
+        let names = self.user_names(ctx).await?;
+        let name = |id: &Uuid| names.get(id).cloned().unwrap_or_default();
+        let today = self.today().to_string();
+        Ok(
+            store::delegations_of_usager(&self.db, ctx.org(), usager.as_uuid())
+                .await?
+                .into_iter()
+                .map(|d| {
+                    let (status, status_label) = if d.revoked_at.is_some() {
+                        ("revoquee", "Révoquée")
+                    } else if d.ends_on < today {
+                        ("expiree", "Expirée")
+                    } else if d.starts_on > today {
+                        ("a_venir", "À venir")
+                    } else {
+                        ("en_cours", "En cours")
+                    };
+                    DelegationView {
+                        id: d.id,
+                        usager_id: d.usager_id,
+                        delegate_id: d.delegate_id,
+                        delegate: name(&d.delegate_id),
+                        granted_by: name(&d.granted_by),
+                        reason: d.reason,
+                        starts_on: d.starts_on,
+                        ends_on: d.ends_on,
+                        status,
+                        status_label,
+                        revoked_by: d.revoked_by.as_ref().map(name),
+                        revoke_reason: d.revoke_reason,
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    /// The professionals a physician may delegate to: active, not administrators, not themselves.
+    pub async fn delegate_options(&self, ctx: &Ctx) -> AppResult<Vec<DelegateOption>> {
+        if ctx.actor.role != Role::Medecin || !ctx.actor.active {
+            return Err(AppError::Forbidden(DenyReason::RoleNotAllowed));
+        }
+        let mut out: Vec<DelegateOption> = parcours_store::account::list_users(&self.db, ctx.org())
+            .await?
+            .into_iter()
+            .filter(|u| {
+                u.active && u.role != Role::Administrateur.code() && u.id != ctx.user().as_uuid()
+            })
+            .map(|u| DelegateOption {
+                id: u.id,
+                role_label: Role::parse(&u.role).map(|r| r.label_fr()).unwrap_or(""),
+                name: format!("{} {}", u.first_name, u.last_name),
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    /// Break-the-glass: a professional who has the person in scope but no medical access opens the
+    /// file in an emergency, with a reason, for [`rules::EMERGENCY_ACCESS`]. Audited on the
+    /// person (it shows in the access history) and queued for review. Returns when it ends.
+    pub async fn break_the_glass(
+        &self,
+        ctx: &Ctx,
+        usager: UsagerId,
+        reason: &str,
+    ) -> AppResult<jiff::Timestamp> {
+        self.gate_person(ctx, Action::ReadUsager, usager).await?;
+        if !configurable(ctx.actor.role) {
+            return Err(AppError::Forbidden(DenyReason::RoleNotAllowed));
+        }
+        if self.medical_role_allows(ctx, Action::ReadMedical).await? {
+            return Err(AppError::field(
+                "reason",
+                "Votre rôle donne déjà accès au dossier médical.",
+            ));
+        }
+        let reason = rules::parse_access_reason("reason", reason)?;
+        let opened = self.now();
+        let ends = opened
+            .checked_add(rules::EMERGENCY_ACCESS)
+            .map_err(|e| AppError::Internal(format!("emergency end: {e}")))?;
+        let row = store::EmergencyRow {
+            organisation_id: ctx.org(),
+            id: self.new_id(),
+            usager_id: usager.as_uuid(),
+            user_id: ctx.user().as_uuid(),
+            reason,
+            opened_at: opened.as_microsecond(),
+            ends_at: ends.as_microsecond(),
+            reviewed_at: None,
+            reviewed_by: None,
+            review_comment: None,
+        };
+        let mut tx = self.begin().await?;
+        store::insert_emergency(&mut tx, &row).await?;
+        self.audit(
+            &mut tx,
+            ctx,
+            AuditAction::MedicalEmergencyAccess,
+            Some(usager),
+            "dossier_medical",
+            json!({"id": row.id, "ends_at": ends.to_string()}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ends)
+    }
+
+    /// Emergency openings not reviewed yet, oldest first, for the persons in the reviewer's scope
+    /// (physicians and the direction).
+    pub async fn emergency_review_queue(&self, ctx: &Ctx) -> AppResult<Vec<EmergencyView>> {
+        if !ctx.actor.active || !reviews_emergencies(ctx.actor.role) {
+            return Err(AppError::Forbidden(DenyReason::RoleNotAllowed));
+        }
+        let names = self.user_names(ctx).await?;
+        let now = self.now_micros();
+        let mut out = Vec::new();
+        for e in store::unreviewed_emergencies(&self.db, ctx.org()).await? {
+            let usager = UsagerId::from_uuid(e.usager_id);
+            let placements = crate::usager::placements_of(self, ctx, usager).await?;
+            let resource = Resource::Usager {
+                organisation: ctx.organisation(),
+                placements: &placements,
+            };
+            if authz::decide(&ctx.actor, Action::ReadUsager, &resource) != Decision::Allow {
+                continue;
+            }
+            let p = parcours_store::usager::get(&self.db, ctx.org(), e.usager_id).await?;
+            out.push(EmergencyView {
+                id: e.id,
+                usager_id: e.usager_id,
+                person: format!(
+                    "{} {}",
+                    p.used_name.unwrap_or(p.birth_name),
+                    p.used_first_name.unwrap_or(p.birth_first_name)
+                ),
+                professional: names.get(&e.user_id).cloned().unwrap_or_default(),
+                reason: e.reason,
+                opened_at: micros_to_ts(e.opened_at),
+                ends_at: micros_to_ts(e.ends_at),
+                running: e.ends_at > now,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A physician or the direction marks an emergency opening reviewed, with a comment. Audited.
+    pub async fn review_emergency_access(
+        &self,
+        ctx: &Ctx,
+        id: Uuid,
+        comment: &str,
+    ) -> AppResult<()> {
+        if !ctx.actor.active || !reviews_emergencies(ctx.actor.role) {
+            return Err(AppError::Forbidden(DenyReason::RoleNotAllowed));
+        }
+        let row = store::emergency(&self.db, ctx.org(), id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let usager = UsagerId::from_uuid(row.usager_id);
+        self.gate_person(ctx, Action::ReadUsager, usager).await?;
+        let comment =
+            parcours_domain::input::text("comment", comment, parcours_domain::input::LONG_TEXT)?;
+        let mut tx = self.begin().await?;
+        if !store::review_emergency(
+            &mut tx,
+            ctx.org(),
+            id,
+            self.now_micros(),
+            ctx.user().as_uuid(),
+            &comment,
+        )
+        .await?
+        {
+            return Err(AppError::field("comment", "Cet accès a déjà été relu."));
+        }
+        self.audit(
+            &mut tx,
+            ctx,
+            AuditAction::MedicalEmergencyReview,
+            Some(usager),
+            "dossier_medical",
+            json!({"id": id}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

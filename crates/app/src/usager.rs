@@ -354,8 +354,9 @@ impl App {
         resource: &Resource<'_>,
         usager: UsagerId,
     ) -> AppResult<()> {
-        // `decide` is the gate with the organisation's medical access setting (see `medical`).
-        match self.decide(ctx, action, resource).await? {
+        // `decide` is the gate with the organisation's medical access setting and temporary
+        // medical access (see `medical`).
+        match self.decide(ctx, action, resource, usager).await? {
             Decision::Allow => Ok(()),
             Decision::Deny(reason) => {
                 self.audit_alone(

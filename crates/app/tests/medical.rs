@@ -1,6 +1,8 @@
 //! The medical file under medical secret, on SQLite and PostgreSQL: the access matrix (every role ×
 //! read/write × in scope/out of scope, with the permission table and with the organisation's
-//! per-role setting), the allergies banner for every role, versions, bad input, audit.
+//! per-role setting), the same matrix with a delegation (during, after expiry), delegation and
+//! break-the-glass (time limits, revocation, review queue, access history), the allergies banner
+//! for every role, versions, bad input, audit.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -11,7 +13,7 @@ use parcours_app::{AppError, Ctx};
 use parcours_domain::authz::{Assignment, DenyReason};
 use parcours_domain::ids::UsagerId;
 use parcours_domain::medical::{
-    RawAllergie, RawAntecedent, RawEntry, RawObservation, RawVaccination,
+    RawAllergie, RawAntecedent, RawDelegation, RawEntry, RawObservation, RawVaccination,
 };
 use parcours_domain::professional::Role;
 
@@ -460,10 +462,273 @@ async fn bad_input_is_refused_in_french_and_nothing_is_written(fx: Fixture) {
     assert!(events.iter().all(|e| e.action != "medical.modification"));
 }
 
+async fn a_delegate_reads_during_the_period_only_and_not_once_revoked(fx: Fixture) {
+    let direction = fx.ctx("direction").await;
+    let medecin = fx.ctx("medecin").await;
+    let aes = fx.ctx("as.glycines").await;
+    let person = resident(&fx, &direction, "DELEGUE").await;
+    let raw = |s: &str, e: &str| RawDelegation {
+        delegate: aes.user().to_string(),
+        starts_on: s.into(),
+        ends_on: e.into(),
+        reason: "Absence du médecin, suivi des pansements".into(),
+    };
+    // An aide-soignant cannot grant; a physician can, within 90 days.
+    assert!(matches!(
+        fx.app
+            .grant_medical_delegation(&aes, person, &raw("2026-11-23", "2026-11-30"))
+            .await,
+        Err(AppError::Forbidden(DenyReason::RoleNotAllowed))
+    ));
+    assert!(
+        field(
+            fx.app
+                .grant_medical_delegation(&medecin, person, &raw("2026-11-23", "2027-03-01"))
+                .await
+                .unwrap_err(),
+            "ends_on"
+        )
+        .contains("90 jours")
+    );
+    let id = fx
+        .app
+        .grant_medical_delegation(&medecin, person, &raw("2026-11-23", "2026-11-30"))
+        .await
+        .unwrap();
+    // Before the period: refused.
+    assert!(matches!(
+        fx.app.medical_file(&aes, person).await,
+        Err(AppError::Forbidden(DenyReason::RoleNotAllowed))
+    ));
+    // During: read, never write.
+    fx.clock.set("2026-11-25T08:00:00Z".parse().unwrap());
+    let file = fx.app.medical_file(&aes, person).await.unwrap();
+    assert!(!file.can_write);
+    assert!(file.temporary.unwrap().contains("délégation"));
+    assert!(matches!(
+        fx.app
+            .add_medical_entry(&aes, person, &allergy("Latex", "legere"))
+            .await,
+        Err(AppError::Forbidden(_))
+    ));
+    // Only this person.
+    let other = resident(&fx, &direction, "AUTRE").await;
+    assert!(fx.app.medical_file(&aes, other).await.is_err());
+    // After the last day: refused.
+    fx.clock.set("2026-12-01T08:00:00Z".parse().unwrap());
+    assert!(fx.app.medical_file(&aes, person).await.is_err());
+    let list = fx.app.medical_delegations(&medecin, person).await.unwrap();
+    assert_eq!(list[0].status, "expiree");
+    assert_eq!(list[0].delegate, "Karim Haddad");
+    // Revoked: refused although within the period.
+    fx.clock.set("2026-11-26T08:00:00Z".parse().unwrap());
+    assert!(fx.app.medical_file(&aes, person).await.is_ok());
+    fx.app
+        .revoke_medical_delegation(&medecin, person, id, "Retour du médecin")
+        .await
+        .unwrap();
+    assert!(matches!(
+        fx.app.medical_file(&aes, person).await,
+        Err(AppError::Forbidden(DenyReason::RoleNotAllowed))
+    ));
+    let list = fx.app.medical_delegations(&medecin, person).await.unwrap();
+    assert_eq!(list[0].status, "revoquee");
+    assert_eq!(list[0].revoke_reason.as_deref(), Some("Retour du médecin"));
+    assert!(
+        fx.app
+            .revoke_medical_delegation(&medecin, person, id, "")
+            .await
+            .is_err()
+    );
+    // Out of scope, a delegation opens nothing.
+    let educ = fx.ctx("educ.internat").await;
+    let id2 = fx
+        .app
+        .grant_medical_delegation(
+            &medecin,
+            person,
+            &RawDelegation {
+                delegate: educ.user().to_string(),
+                ..raw("2026-11-26", "2026-11-27")
+            },
+        )
+        .await
+        .unwrap();
+    assert!(fx.app.medical_file(&educ, person).await.is_err());
+    let codes = audit_codes(&fx, person).await;
+    assert_eq!(count(&codes, "medical.delegation"), 2, "{id2}");
+    assert_eq!(count(&codes, "medical.delegation_revocation"), 1);
+}
+
+async fn audit_codes(fx: &Fixture, person: UsagerId) -> Vec<String> {
+    parcours_store::audit::for_usager(&fx.app.db, fx.org.as_uuid(), person.as_uuid(), None, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect()
+}
+
+fn count(codes: &[String], code: &str) -> usize {
+    codes.iter().filter(|c| *c == code).count()
+}
+
+async fn break_the_glass_is_time_limited_reviewed_and_in_the_access_history(fx: Fixture) {
+    let direction = fx.ctx("direction").await;
+    let medecin = fx.ctx("medecin").await;
+    let aes = fx.ctx("as.glycines").await;
+    let person = resident(&fx, &direction, "URGENCE").await;
+    assert_eq!(
+        field(
+            fx.app
+                .break_the_glass(&aes, person, "  ")
+                .await
+                .unwrap_err(),
+            "reason"
+        ),
+        "Indiquez le motif : il sera relu et conservé dans la trace."
+    );
+    // Whoever already has access does not break the glass; out of scope, nobody does.
+    assert!(
+        fx.app
+            .break_the_glass(&medecin, person, "Malaise en salle à manger")
+            .await
+            .is_err()
+    );
+    let educ = fx.ctx("educ.internat").await;
+    assert!(matches!(
+        fx.app
+            .break_the_glass(&educ, person, "Malaise en salle à manger")
+            .await,
+        Err(AppError::Forbidden(DenyReason::OutOfScope))
+    ));
+    let until = fx
+        .app
+        .break_the_glass(&aes, person, "Malaise en salle à manger, appel du SAMU")
+        .await
+        .unwrap();
+    assert_eq!(until.to_string(), "2026-11-22T11:00:00Z");
+    let file = fx.app.medical_file(&aes, person).await.unwrap();
+    assert!(!file.can_write && file.temporary.unwrap().contains("bris de glace"));
+    fx.clock.advance(jiff::SignedDuration::from_mins(119));
+    assert!(fx.app.medical_file(&aes, person).await.is_ok());
+    fx.clock.advance(jiff::SignedDuration::from_mins(1));
+    assert!(matches!(
+        fx.app.medical_file(&aes, person).await,
+        Err(AppError::Forbidden(DenyReason::RoleNotAllowed))
+    ));
+    // The review queue: physicians and the direction, not the aide-soignant.
+    assert!(fx.app.emergency_review_queue(&aes).await.is_err());
+    let queue = fx.app.emergency_review_queue(&medecin).await.unwrap();
+    assert_eq!(queue.len(), 1);
+    let q = &queue[0];
+    assert_eq!(q.professional, "Karim Haddad");
+    assert_eq!(q.person, "URGENCE Jeanne");
+    assert!(q.reason.contains("SAMU") && !q.running);
+    assert!(
+        field(
+            fx.app
+                .review_emergency_access(&direction, q.id, "")
+                .await
+                .unwrap_err(),
+            "comment"
+        )
+        .contains("obligatoire")
+    );
+    fx.app
+        .review_emergency_access(&direction, q.id, "Justifié : chute avec malaise")
+        .await
+        .unwrap();
+    assert!(
+        fx.app
+            .emergency_review_queue(&medecin)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        fx.app
+            .review_emergency_access(&medecin, q.id, "Encore")
+            .await
+            .is_err()
+    );
+    // The person's access history shows the opening, the reads and the review.
+    let history = fx
+        .app
+        .access_history(&direction, person, None)
+        .await
+        .unwrap();
+    let codes: Vec<_> = history.iter().map(|h| h.action_code.as_str()).collect();
+    assert!(codes.contains(&"medical.bris_de_glace"), "{codes:?}");
+    assert!(codes.contains(&"medical.bris_de_glace_revue"));
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|c| **c == "medical.consultation")
+            .count(),
+        2
+    );
+}
+
+async fn with_a_delegation_every_role_in_scope_reads_and_none_writes(fx: Fixture) {
+    let direction = fx.ctx("direction").await;
+    // A second physician grants (the fixture's physician account is the delegate below).
+    let mut granter = fx.ctx("direction").await;
+    granter.actor.role = Role::Medecin;
+    let person = resident(&fx, &direction, "MATRICE").await;
+    let delegate = fx.ctx("medecin").await.user();
+    fx.app
+        .grant_medical_delegation(
+            &granter,
+            person,
+            &RawDelegation {
+                delegate: delegate.to_string(),
+                starts_on: "2026-11-22".into(),
+                ends_on: "2026-11-24".into(),
+                reason: "Remplacement pendant le congrès".into(),
+            },
+        )
+        .await
+        .unwrap();
+    for (day, running) in [
+        ("2026-11-22T10:00:00Z", true),
+        ("2026-11-24T22:00:00Z", true),
+        ("2026-11-24T23:30:00Z", false),
+    ] {
+        fx.clock.set(day.parse().unwrap());
+        for role in Role::ALL {
+            for in_scope in [true, false] {
+                let ctx = actor(&fx, *role, in_scope).await;
+                let (table_read, table_write) = expected(*role, false);
+                let what = format!("{role:?} in_scope={in_scope} at {day}");
+                let may_read =
+                    in_scope && (table_read || (running && *role != Role::Administrateur));
+                let read = fx.app.medical_file(&ctx, person).await;
+                match (may_read, read) {
+                    (true, Ok(file)) => {
+                        assert_eq!(file.can_write, table_write, "{what}");
+                        assert_eq!(file.temporary.is_some(), !table_read, "{what}");
+                    }
+                    (false, Err(AppError::Forbidden(_))) => {}
+                    (_, other) => panic!("read {what}: {other:?}"),
+                }
+                let write = fx
+                    .app
+                    .add_medical_entry(&ctx, person, &allergy("Latex", "legere"))
+                    .await;
+                assert_eq!(write.is_ok(), table_write && in_scope, "write {what}");
+            }
+        }
+    }
+}
+
 both!(
     medical_secret_matrix => the_medical_secret_follows_role_scope_and_the_organisations_setting,
     medical_setting => the_setting_is_for_the_administrator_and_keeps_sense,
     allergies_banner => active_allergies_are_on_every_roles_record_the_most_severe_first,
     medical_versions => a_correction_is_a_new_version_and_the_old_one_stays_readable,
     medical_bad_input => bad_input_is_refused_in_french_and_nothing_is_written,
+    medical_delegation => a_delegate_reads_during_the_period_only_and_not_once_revoked,
+    medical_break_the_glass => break_the_glass_is_time_limited_reviewed_and_in_the_access_history,
+    medical_delegation_matrix => with_a_delegation_every_role_in_scope_reads_and_none_writes,
 );

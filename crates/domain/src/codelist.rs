@@ -120,6 +120,12 @@ code_list!(
     "type",
     "projet-types.csv"
 );
+code_list!(
+    /// Targets (cibles) of the transmissions ciblées: `data/cibles-transmission.csv`.
+    cibles_transmission,
+    "cible",
+    "cibles-transmission.csv"
+);
 
 #[cfg(test)]
 mod tests {
@@ -135,6 +141,7 @@ mod tests {
             origines_demande(),
             consent_purposes(),
             projet_types(),
+            cibles_transmission(),
         ] {
             assert!(list.codes.len() >= 5, "{}", list.name);
             let mut codes: Vec<_> = list.codes.iter().map(|c| &c.code).collect();

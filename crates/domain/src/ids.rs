@@ -79,3 +79,15 @@ typed_id!(
     /// A measure of the care record (vital sign, weight, pain…).
     SoinMesureId,
 );
+
+typed_id!(
+    /// A transmission ciblée (all its versions share this id).
+    TransmissionId,
+);
+
+typed_id!(
+    /// A care task of a person's plan de soins (every version shares it).
+    PlanSoinTacheId,
+    /// The record of one occurrence of a care task (done, or not done with its reason).
+    PlanSoinRealisationId,
+);

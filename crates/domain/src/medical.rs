@@ -396,6 +396,105 @@ pub fn check_access(read: bool, write: bool) -> Result<(), FieldError> {
     Ok(())
 }
 
+// -------------------------------------------------------------------------------------------------
+// Temporary access: delegation and break-the-glass
+
+/// Longest delegation, in days (both ends included): a physician's absence or the term of a DITEP's
+/// vacancy of a physician; a longer need is a new, explicit grant. A product choice.
+pub const DELEGATION_MAX_DAYS: i64 = 90;
+
+/// How long an emergency (break-the-glass) opening of the medical file lasts: two hours, the time of
+/// an emergency and its hand-over to the physician or the SAMU. A product choice.
+pub const EMERGENCY_ACCESS: jiff::SignedDuration = jiff::SignedDuration::from_hours(2);
+
+/// A reason for a delegation or an emergency opening must say something: at least this many
+/// characters.
+pub const MIN_REASON: usize = 10;
+
+/// The reason given for a temporary access: required, one line, at least [`MIN_REASON`] characters.
+pub fn parse_access_reason(field: &'static str, s: &str) -> Result<String, FieldError> {
+    let t = input::opt_line(field, s, SHORT_TEXT)?.ok_or_else(|| {
+        FieldError::new(
+            field,
+            "Indiquez le motif : il sera relu et conservé dans la trace.",
+        )
+    })?;
+    if t.chars().count() < MIN_REASON {
+        return Err(FieldError::new(
+            field,
+            format!("Le motif doit être explicite ({MIN_REASON} caractères au moins)."),
+        ));
+    }
+    Ok(t)
+}
+
+/// A delegation as typed: who, from when to when (`YYYY-MM-DD`, both included), why.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDelegation {
+    /// The professional's account id.
+    pub delegate: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delegation {
+    pub delegate: uuid::Uuid,
+    pub starts_on: Date,
+    pub ends_on: Date,
+    pub reason: String,
+}
+
+impl RawDelegation {
+    /// Checks the period against `today`: it may not start in the past, must end on or after its
+    /// start, and last at most [`DELEGATION_MAX_DAYS`] days.
+    pub fn parse(&self, today: Date) -> Result<Delegation, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let delegate = e.take(uuid::Uuid::parse_str(self.delegate.trim()).map_err(|_| {
+            FieldError::new(
+                "delegate",
+                "Choisissez le professionnel qui recevra l'accès.",
+            )
+        }));
+        let starts_on = e.take(input::date("starts_on", &self.starts_on));
+        let ends_on = e.take(input::date("ends_on", &self.ends_on));
+        let reason = e.take(parse_access_reason("reason", &self.reason));
+        if let Some(s) = starts_on
+            && s < today
+        {
+            e.push(
+                "starts_on",
+                "La délégation ne peut pas commencer dans le passé.",
+            );
+        }
+        if let (Some(s), Some(end)) = (starts_on, ends_on) {
+            if end < s {
+                e.push("ends_on", "La fin doit suivre le début.");
+            } else if let Ok(span) = s.until((jiff::Unit::Day, end))
+                && i64::from(span.get_days()) + 1 > DELEGATION_MAX_DAYS
+            {
+                e.push(
+                    "ends_on",
+                    format!("Une délégation dure au plus {DELEGATION_MAX_DAYS} jours ; renouvelez-la ensuite."),
+                );
+            }
+        }
+        match (delegate, starts_on, ends_on, reason) {
+            (Some(delegate), Some(starts_on), Some(ends_on), Some(reason)) if e.is_empty() => {
+                Ok(Delegation {
+                    delegate,
+                    starts_on,
+                    ends_on,
+                    reason,
+                })
+            }
+            _ => Err(e),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -522,5 +621,48 @@ mod tests {
         }
         assert_eq!(Severity::parse("moderee").unwrap().label_fr(), "Modérée");
         assert!(Severity::parse("grave").is_err());
+    }
+
+    #[test]
+    fn a_delegation_lasts_at_most_ninety_days_from_today_on() {
+        let raw = |s: &str, e: &str, r: &str| RawDelegation {
+            delegate: uuid::Uuid::from_u128(7).to_string(),
+            starts_on: s.into(),
+            ends_on: e.into(),
+            reason: r.into(),
+        };
+        let ok = raw(
+            "2026-11-22",
+            "2027-02-19",
+            "Absence du médecin coordonnateur",
+        )
+        .parse(today())
+        .unwrap();
+        assert_eq!(ok.ends_on, jiff::civil::date(2027, 2, 19));
+        let e = raw(
+            "2026-11-22",
+            "2027-02-20",
+            "Absence du médecin coordonnateur",
+        )
+        .parse(today())
+        .unwrap_err();
+        assert!(e.get("ends_on").unwrap().contains("90 jours"));
+        let e = raw("2026-11-21", "2026-11-20", "court")
+            .parse(today())
+            .unwrap_err();
+        assert!(e.get("starts_on").is_some() && e.get("ends_on").is_some());
+        assert!(e.get("reason").unwrap().contains("10 caractères"));
+        let e = RawDelegation::default().parse(today()).unwrap_err();
+        assert!(e.get("delegate").is_some() && e.get("reason").is_some());
+    }
+
+    #[test]
+    fn an_emergency_reason_is_required_and_explicit() {
+        assert!(parse_access_reason("reason", "  ").is_err());
+        assert!(parse_access_reason("reason", "urgence").is_err());
+        assert_eq!(
+            parse_access_reason("reason", " Chute,  suspicion de fracture ").unwrap(),
+            "Chute, suspicion de fracture"
+        );
     }
 }

@@ -75,10 +75,12 @@ pub mod admission;
 pub mod audit;
 pub mod medical;
 pub mod organisation;
+pub mod plan_soins;
 pub mod projet;
 pub mod records;
 pub mod session;
 pub mod soins;
+pub mod transmission;
 pub mod usager;
 
 /// Errors of the storage layer. Constraint names are the same on both backends, so callers can
@@ -177,6 +179,24 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "soins",
         include_str!("../migrations/sqlite/0005_soins.sql"),
         include_str!("../migrations/postgres/0005_soins.sql"),
+    ),
+    (
+        6,
+        "medical_access",
+        include_str!("../migrations/sqlite/0006_medical_access.sql"),
+        include_str!("../migrations/postgres/0006_medical_access.sql"),
+    ),
+    (
+        7,
+        "transmissions",
+        include_str!("../migrations/sqlite/0007_transmissions.sql"),
+        include_str!("../migrations/postgres/0007_transmissions.sql"),
+    ),
+    (
+        8,
+        "plan_soins",
+        include_str!("../migrations/sqlite/0008_plan_soins.sql"),
+        include_str!("../migrations/postgres/0008_plan_soins.sql"),
     ),
 ];
 

@@ -1,6 +1,7 @@
 //! The medical file over HTTP, on SQLite and PostgreSQL: the allergies banner shown to an
 //! aide-soignant who cannot read the medical file, corrections that keep the old version, bad
-//! input refused in French with nothing written, the API and the administrator's setting.
+//! input refused in French with nothing written, the API and the administrator's setting;
+//! break-the-glass and its review queue, delegation granted and revoked by a physician.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use parcours_app::domain::ids::UsagerId;
@@ -351,7 +352,239 @@ async fn a_correction_keeps_the_old_version_and_bad_input_writes_nothing(t: Test
     assert!(body.contains("/api/v1/medical/acces"));
 }
 
+async fn break_the_glass_and_its_review_over_http(t: TestApp) {
+    let id = t.person().await;
+    let base = format!("/usagers/{id}/medical");
+    let doc = t.login("medecin").await;
+    let resp = t
+        .post(
+            &doc,
+            &format!("{base}/antecedents/nouveau"),
+            &[("texte", "Diabète de type 2")],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let aes = t.login("as.glycines").await;
+    let (status, body) = t.get(&aes, &base).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Accès en urgence (bris de glace)"));
+    assert!(!body.contains("Diabète"));
+    // No reason: the form again, with the message next to the field.
+    let resp = t
+        .post(&aes, &format!("{base}/bris-de-glace"), &[("reason", "")])
+        .await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = resp.text().await.unwrap();
+    assert!(body.contains("Indiquez le motif"));
+    assert!(body.contains("aria-invalid=\"true\""));
+    let resp = t
+        .post(
+            &aes,
+            &format!("{base}/bris-de-glace"),
+            &[("reason", "Malaise, appel du SAMU en cours")],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(resp.headers()[LOCATION], format!("{base}?ok=urgence"));
+    let (_, body) = t.get(&aes, &base).await;
+    assert!(body.contains("Diabète de type 2"));
+    assert!(body.contains("bris de glace) jusqu"));
+    // Two hours later, closed again.
+    t.fx.clock.advance(jiff::SignedDuration::from_hours(2));
+    // (sessions time out meanwhile: log in again)
+    let aes = t.login("as.glycines").await;
+    let doc = t.login("medecin").await;
+    let (status, body) = t.get(&aes, &base).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!body.contains("Diabète") && body.contains("Contenu couvert par le secret médical"));
+    // The review queue: refused to the aide-soignant, listed for the physician.
+    let (status, _) = t.get(&aes, "/revue-bris-de-glace").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = t.get(&doc, "/revue-bris-de-glace").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Karim Haddad") && body.contains("appel du SAMU"));
+    let token = t.token("direction").await;
+    let queue: Value = t
+        .http
+        .get(t.url("/api/v1/medical/bris-de-glace"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let eid = queue[0]["id"].as_str().unwrap().to_string();
+    let resp = t
+        .post(
+            &doc,
+            &format!("/revue-bris-de-glace/{eid}"),
+            &[("comment", "")],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let resp = t
+        .post(
+            &doc,
+            &format!("/revue-bris-de-glace/{eid}"),
+            &[("comment", "Justifié")],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let (_, body) = t.get(&doc, "/revue-bris-de-glace").await;
+    assert!(body.contains("Aucun accès en urgence à relire"));
+    // The person's access history shows the opening and its review.
+    let (status, body) = t.get(&doc, &format!("/usagers/{id}/acces")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Accès en urgence au dossier médical (bris de glace)"));
+    assert!(body.contains("Revue d"));
+
+    // Over the API: break-the-glass needs a reason.
+    let token = t.token("as.glycines").await;
+    let url = t.url(&format!("/api/v1/usagers/{id}/medical/bris-de-glace"));
+    let resp = t
+        .http
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&json!({"reason": ""}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let resp = t
+        .http
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&json!({"reason": "Chute dans la chambre, saignement"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let resp = t
+        .http
+        .get(t.url(&format!("/api/v1/usagers/{id}/medical")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+}
+
+async fn a_physician_delegates_and_revokes_over_http(t: TestApp) {
+    let id = t.person().await;
+    let base = format!("/usagers/{id}/medical");
+    let doc = t.login("medecin").await;
+    let aes_id = t.fx.ctx("as.glycines").await.user().to_string();
+    let (_, body) = t.get(&doc, &base).await;
+    assert!(body.contains("Délégations d"));
+    assert!(body.contains("Karim Haddad (Aide-soignant"));
+    // Over 90 days: refused next to the field.
+    let resp = t
+        .post(
+            &doc,
+            &format!("{base}/delegations"),
+            &[
+                ("delegate", aes_id.as_str()),
+                ("starts_on", "2026-11-22"),
+                ("ends_on", "2027-06-01"),
+                ("reason", "Absence du médecin"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(resp.text().await.unwrap().contains("90 jours"));
+    let resp = t
+        .post(
+            &doc,
+            &format!("{base}/delegations"),
+            &[
+                ("delegate", aes_id.as_str()),
+                ("starts_on", "2026-11-22"),
+                ("ends_on", "2026-11-29"),
+                ("reason", "Absence du médecin"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let aes = t.login("as.glycines").await;
+    let (_, body) = t.get(&aes, &base).await;
+    assert!(body.contains("Accès par délégation d"));
+    assert!(!body.contains("Accès en urgence (bris de glace)"));
+    // An aide-soignant cannot grant, neither by the page nor by the API.
+    let resp = t
+        .post(
+            &aes,
+            &format!("{base}/delegations"),
+            &[
+                ("delegate", aes_id.as_str()),
+                ("starts_on", "2026-11-22"),
+                ("ends_on", "2026-11-29"),
+                ("reason", "Absence du médecin"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let aes_token = t.token("as.glycines").await;
+    let api = t.url(&format!("/api/v1/usagers/{id}/medical/delegations"));
+    let body = json!({"delegate": aes_id, "starts_on": "2026-11-22", "ends_on": "2026-11-23",
+                      "reason": "Absence du médecin"});
+    let resp = t
+        .http
+        .post(&api)
+        .bearer_auth(&aes_token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    // The physician lists and revokes over the API.
+    let token = t.token("medecin").await;
+    let list: Value = t
+        .http
+        .get(&api)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list[0]["status"], "en_cours");
+    let did = list[0]["id"].as_str().unwrap().to_string();
+    let resp = t
+        .http
+        .post(format!("{api}/{did}/revocation"))
+        .bearer_auth(&token)
+        .json(&json!({"reason": "Retour"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    let (_, body) = t.get(&aes, &base).await;
+    assert!(body.contains("Contenu couvert par le secret médical"));
+    let resp = t
+        .http
+        .post(&api)
+        .bearer_auth(&token)
+        .json(&body_with(&aes_id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let (_, doc_page) = t.get(&doc, &base).await;
+    assert!(doc_page.contains("(révoquée)") && doc_page.contains("(en cours)"));
+    let (_, openapi) = t.get(&doc, "/api/v1/openapi.json").await;
+    assert!(openapi.contains("/api/v1/medical/bris-de-glace/{eid}/revue"));
+}
+
+fn body_with(delegate: &str) -> Value {
+    json!({"delegate": delegate, "starts_on": "2026-11-22", "ends_on": "2026-11-23",
+           "reason": "Absence du médecin"})
+}
+
 both!(
     an_aide_soignant_sees_the_allergies_but_not_the_medical_file,
     a_correction_keeps_the_old_version_and_bad_input_writes_nothing,
+    break_the_glass_and_its_review_over_http,
+    a_physician_delegates_and_revokes_over_http,
 );

@@ -7,11 +7,12 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use parcours_app::AppError;
 use parcours_app::domain::ids::UsagerId;
+use parcours_app::domain::medical::RawDelegation;
 use parcours_app::domain::medical::{
     EntryKind, RawAllergie, RawAntecedent, RawEntry, RawObservation, RawVaccination,
 };
-use parcours_app::medical::{MedicalFile, RoleAccessView};
-use serde::Deserialize;
+use parcours_app::medical::{DelegationView, EmergencyView, MedicalFile, RoleAccessView};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -31,6 +32,17 @@ pub fn router() -> Router<AppState> {
             post(resolve_allergy),
         )
         .route("/medical/acces", get(access_settings).post(set_access))
+        .route(
+            "/usagers/{id}/medical/delegations",
+            get(list_delegations).post(grant_delegation),
+        )
+        .route(
+            "/usagers/{id}/medical/delegations/{did}/revocation",
+            post(revoke_delegation),
+        )
+        .route("/usagers/{id}/medical/bris-de-glace", post(break_glass))
+        .route("/medical/bris-de-glace", get(review_queue))
+        .route("/medical/bris-de-glace/{eid}/revue", post(review))
 }
 
 fn kind_of(slug: &str) -> Result<EntryKind, AppError> {
@@ -268,6 +280,151 @@ pub async fn set_access(
     state
         .app
         .set_medical_access(&ctx, &body.role, body.read, body.write)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The delegations on a person's medical file, newest first (physicians who may write it).
+#[utoipa::path(get, path = "/api/v1/usagers/{id}/medical/delegations", tag = "medical",
+    security(("bearer" = [])), params(("id" = String, Path, description = "Identifiant de l'usager")),
+    responses((status = 200, body = [DelegationView]), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+pub async fn list_delegations(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(id): Path<UsagerId>,
+) -> ApiResult<Json<Vec<DelegationView>>> {
+    Ok(Json(state.app.medical_delegations(&ctx, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DelegationIn {
+    /// The professional's account id.
+    pub delegate: String,
+    /// `YYYY-MM-DD`, today or later.
+    pub starts_on: String,
+    /// `YYYY-MM-DD`, included; at most 90 days after the start.
+    pub ends_on: String,
+    /// At least 10 characters.
+    pub reason: String,
+}
+
+/// A physician lets a named professional read the person's medical file for a period (audited).
+#[utoipa::path(post, path = "/api/v1/usagers/{id}/medical/delegations", tag = "medical",
+    request_body = DelegationIn, security(("bearer" = [])),
+    params(("id" = String, Path, description = "Identifiant de l'usager")),
+    responses((status = 201, body = Created), (status = 422, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn grant_delegation(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(id): Path<UsagerId>,
+    ApiJson(body): ApiJson<DelegationIn>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let raw = RawDelegation {
+        delegate: body.delegate,
+        starts_on: body.starts_on,
+        ends_on: body.ends_on,
+        reason: body.reason,
+    };
+    let did = state.app.grant_medical_delegation(&ctx, id, &raw).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Created {
+            id: did.to_string(),
+        }),
+    ))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonIn {
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Revokes a delegation before its term (physicians; audited).
+#[utoipa::path(post, path = "/api/v1/usagers/{id}/medical/delegations/{did}/revocation",
+    tag = "medical", request_body = ReasonIn, security(("bearer" = [])),
+    params(("id" = String, Path, description = "Identifiant de l'usager"),
+           ("did" = String, Path, description = "Identifiant de la délégation")),
+    responses((status = 204), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn revoke_delegation(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path((id, did)): Path<(UsagerId, Uuid)>,
+    ApiJson(body): ApiJson<ReasonIn>,
+) -> ApiResult<StatusCode> {
+    state
+        .app
+        .revoke_medical_delegation(&ctx, id, did, &body.reason)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EmergencyOut {
+    /// When the emergency access ends (RFC 3339).
+    pub ends_at: String,
+}
+
+/// Break-the-glass: opens the medical file in an emergency for 2 hours, with a reason (at least
+/// 10 characters). Audited on the person and queued for review.
+#[utoipa::path(post, path = "/api/v1/usagers/{id}/medical/bris-de-glace", tag = "medical",
+    request_body = ReasonIn, security(("bearer" = [])),
+    params(("id" = String, Path, description = "Identifiant de l'usager")),
+    responses((status = 201, body = EmergencyOut), (status = 422, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn break_glass(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(id): Path<UsagerId>,
+    ApiJson(body): ApiJson<ReasonIn>,
+) -> ApiResult<(StatusCode, Json<EmergencyOut>)> {
+    let ends = state.app.break_the_glass(&ctx, id, &body.reason).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(EmergencyOut {
+            ends_at: ends.to_string(),
+        }),
+    ))
+}
+
+/// Emergency openings not reviewed yet (physicians and the direction), oldest first.
+#[utoipa::path(get, path = "/api/v1/medical/bris-de-glace", tag = "medical",
+    security(("bearer" = [])),
+    responses((status = 200, body = [EmergencyView]), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+pub async fn review_queue(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+) -> ApiResult<Json<Vec<EmergencyView>>> {
+    Ok(Json(state.app.emergency_review_queue(&ctx).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewIn {
+    pub comment: String,
+}
+
+/// Marks an emergency opening reviewed, with a comment (physicians and the direction; audited).
+#[utoipa::path(post, path = "/api/v1/medical/bris-de-glace/{eid}/revue", tag = "medical",
+    request_body = ReviewIn, security(("bearer" = [])),
+    params(("eid" = String, Path, description = "Identifiant de l'accès en urgence")),
+    responses((status = 204), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn review(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(eid): Path<Uuid>,
+    ApiJson(body): ApiJson<ReviewIn>,
+) -> ApiResult<StatusCode> {
+    state
+        .app
+        .review_emergency_access(&ctx, eid, &body.comment)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -26,10 +26,12 @@ pub mod entourage;
 pub mod evaluation;
 pub mod medical;
 pub mod partner;
+pub mod plan_soins;
 pub mod projet;
 pub mod serafin;
 pub mod session;
 pub mod soins;
+pub mod transmission;
 pub mod usager;
 
 pub fn router() -> Router<AppState> {
@@ -47,6 +49,8 @@ pub fn router() -> Router<AppState> {
         .merge(evaluation::router())
         .merge(medical::router())
         .merge(soins::router())
+        .merge(plan_soins::router())
+        .merge(transmission::router())
 }
 
 #[derive(OpenApi)]
@@ -77,7 +81,13 @@ pub fn router() -> Router<AppState> {
         evaluation::aggir_detail, evaluation::cancel_evaluation, evaluation::gmp,
         medical::medical_file, medical::add_entry, medical::correct_entry, medical::resolve_allergy,
         medical::set_treatments, medical::access_settings, medical::set_access,
+        medical::list_delegations, medical::grant_delegation, medical::revoke_delegation,
+        medical::break_glass, medical::review_queue, medical::review,
         soins::record_releve, soins::summary, soins::series, soins::cancel_mesure, soins::correct_mesure,
+        plan_soins::plan, plan_soins::create_tache, plan_soins::update_tache, plan_soins::stop_tache,
+        plan_soins::record_realisation, plan_soins::unit_day,
+        transmission::write_transmission, transmission::list_transmissions, transmission::get_transmission,
+        transmission::correct_transmission, transmission::mark_read, transmission::releve, transmission::mark_all_read,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)

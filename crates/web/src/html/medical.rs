@@ -14,7 +14,9 @@ use parcours_app::domain::medical::{
     AllergyKind, EntryKind, ObservationKind, RawAllergie, RawAntecedent, RawEntry, RawObservation,
     RawVaccination, Severity,
 };
-use parcours_app::medical::{MedicalFile, RoleAccessView};
+use parcours_app::domain::medical::{DELEGATION_MAX_DAYS, RawDelegation};
+use parcours_app::domain::professional::Role;
+use parcours_app::medical::{DelegationView, EmergencyView, MedicalFile, RoleAccessView};
 use parcours_app::{AppError, Ctx};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -47,6 +49,14 @@ pub fn router() -> Router<AppState> {
             post(resolve),
         )
         .route("/admin/acces-medical", get(access_page).post(save_access))
+        .route("/usagers/{id}/medical/bris-de-glace", post(break_glass))
+        .route("/usagers/{id}/medical/delegations", post(grant_delegation))
+        .route(
+            "/usagers/{id}/medical/delegations/{did}/revocation",
+            post(revoke_delegation),
+        )
+        .route("/revue-bris-de-glace", get(review_page))
+        .route("/revue-bris-de-glace/{eid}", post(review))
 }
 
 fn kind_of(slug: &str) -> Result<EntryKind, HtmlError> {
@@ -70,6 +80,29 @@ struct MedicalPage {
     message: Option<&'static str>,
     /// `None`: the professional has no medical access (medical secret).
     file: Option<MedicalFile>,
+    /// Errors of the break-the-glass or delegation form sent back.
+    errors: Errors,
+    /// The emergency reason typed, sent back with its error.
+    emergency_reason: String,
+    /// Physicians who may write the file: the delegations and the form to grant one.
+    delegations: Option<Vec<DelegationView>>,
+    delegates: Vec<Choice>,
+    delegation: DelegationForm,
+    max_days: i64,
+    /// Physicians and the direction: the link to the review queue.
+    can_review: bool,
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct DelegationForm {
+    #[serde(default)]
+    delegate: String,
+    #[serde(default)]
+    starts_on: String,
+    #[serde(default)]
+    ends_on: String,
+    #[serde(default)]
+    reason: String,
 }
 
 impl MedicalPage {
@@ -87,26 +120,224 @@ async fn medical_page(
     Path(id): Path<UsagerId>,
     Query(q): Query<OkQuery>,
 ) -> HtmlResult {
-    let banner = banner(&state, &ctx, id).await?;
-    let file = match state.app.medical_file(&ctx, id).await {
-        Ok(f) => Some(f),
-        // The section exists for everyone who may read the person; its content does not.
-        Err(AppError::Forbidden(DenyReason::RoleNotAllowed)) => None,
-        Err(e) => return Err(e.into()),
-    };
     let message = match q.ok.as_str() {
         "ajout" => Some("Élément ajouté au dossier médical."),
         "correction" => Some("Correction enregistrée ; la version précédente reste consultable."),
         "resolution" => Some("Allergie marquée comme résolue."),
         "traitements" => Some("Traitements en cours enregistrés."),
+        "urgence" => {
+            Some("Accès en urgence ouvert : il est tracé dans l'historique des accès et sera relu.")
+        }
+        "delegation" => Some("Délégation enregistrée."),
+        "revocation" => Some("Délégation révoquée."),
         _ => None,
     };
-    Ok(render(&MedicalPage {
-        layout: Layout::for_ctx(&ctx),
+    let page = medical_page_for(
+        &state,
+        &ctx,
+        id,
+        message,
+        Errors::none(),
+        String::new(),
+        DelegationForm::default(),
+    )
+    .await?;
+    Ok(render(&page))
+}
+
+async fn medical_page_for(
+    state: &AppState,
+    ctx: &Ctx,
+    id: UsagerId,
+    message: Option<&'static str>,
+    errors: Errors,
+    emergency_reason: String,
+    delegation: DelegationForm,
+) -> Result<MedicalPage, HtmlError> {
+    let banner = banner(state, ctx, id).await?;
+    let file = match state.app.medical_file(ctx, id).await {
+        Ok(f) => Some(f),
+        // The section exists for everyone who may read the person; its content does not.
+        Err(AppError::Forbidden(DenyReason::RoleNotAllowed)) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let physician = ctx.actor.role == Role::Medecin && file.as_ref().is_some_and(|f| f.can_write);
+    let (delegations, delegates) = if physician {
+        let options = state.app.delegate_options(ctx).await?;
+        (
+            Some(state.app.medical_delegations(ctx, id).await?),
+            options
+                .into_iter()
+                .map(|o| Choice::new(o.id.to_string(), format!("{} ({})", o.name, o.role_label)))
+                .collect(),
+        )
+    } else {
+        (None, Vec::new())
+    };
+    let delegation = if delegation.starts_on.is_empty() && delegation.ends_on.is_empty() {
+        DelegationForm {
+            starts_on: state.app.today().to_string(),
+            ..delegation
+        }
+    } else {
+        delegation
+    };
+    Ok(MedicalPage {
+        layout: Layout::for_ctx(ctx),
         banner,
         message,
         file,
+        errors,
+        emergency_reason,
+        delegations,
+        delegates,
+        delegation,
+        max_days: DELEGATION_MAX_DAYS,
+        can_review: matches!(ctx.actor.role, Role::Medecin | Role::Direction),
+    })
+}
+
+#[derive(Deserialize, Default)]
+struct EmergencyForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn break_glass(
+    State(state): State<AppState>,
+    CurrentUser(ctx): CurrentUser,
+    Path(id): Path<UsagerId>,
+    Form(form): Form<EmergencyForm>,
+) -> HtmlResult {
+    match state.app.break_the_glass(&ctx, id, &form.reason).await {
+        Ok(_) => to(format!("/usagers/{id}/medical?ok=urgence")),
+        Err(AppError::Validation(e)) => {
+            let page = medical_page_for(
+                &state,
+                &ctx,
+                id,
+                None,
+                Errors(e),
+                form.reason,
+                DelegationForm::default(),
+            )
+            .await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn grant_delegation(
+    State(state): State<AppState>,
+    CurrentUser(ctx): CurrentUser,
+    Path(id): Path<UsagerId>,
+    Form(form): Form<DelegationForm>,
+) -> HtmlResult {
+    let raw = RawDelegation {
+        delegate: form.delegate.clone(),
+        starts_on: form.starts_on.clone(),
+        ends_on: form.ends_on.clone(),
+        reason: form.reason.clone(),
+    };
+    match state.app.grant_medical_delegation(&ctx, id, &raw).await {
+        Ok(_) => to(format!(
+            "/usagers/{id}/medical?ok=delegation#delegations-titre"
+        )),
+        Err(AppError::Validation(e)) => {
+            let page =
+                medical_page_for(&state, &ctx, id, None, Errors(e), String::new(), form).await?;
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct RevokeForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn revoke_delegation(
+    State(state): State<AppState>,
+    CurrentUser(ctx): CurrentUser,
+    Path((id, did)): Path<(UsagerId, Uuid)>,
+    Form(form): Form<RevokeForm>,
+) -> HtmlResult {
+    state
+        .app
+        .revoke_medical_delegation(&ctx, id, did, &form.reason)
+        .await?;
+    to(format!(
+        "/usagers/{id}/medical?ok=revocation#delegations-titre"
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Review of emergency openings (break-the-glass)
+
+#[derive(Template)]
+#[template(path = "medical_review.html")]
+struct ReviewPage {
+    layout: Layout,
+    queue: Vec<EmergencyView>,
+    saved: bool,
+    errors: Errors,
+}
+
+impl ReviewPage {
+    fn t(&self, t: &jiff::Timestamp) -> String {
+        datetime_fr(t)
+    }
+}
+
+async fn review_page(
+    State(state): State<AppState>,
+    CurrentUser(ctx): CurrentUser,
+    Query(q): Query<OkQuery>,
+) -> HtmlResult {
+    let queue = state.app.emergency_review_queue(&ctx).await?;
+    Ok(render(&ReviewPage {
+        layout: Layout::for_ctx(&ctx),
+        queue,
+        saved: q.ok == "revu",
+        errors: Errors::none(),
     }))
+}
+
+#[derive(Deserialize, Default)]
+struct ReviewForm {
+    #[serde(default)]
+    comment: String,
+}
+
+async fn review(
+    State(state): State<AppState>,
+    CurrentUser(ctx): CurrentUser,
+    Path(eid): Path<Uuid>,
+    Form(form): Form<ReviewForm>,
+) -> HtmlResult {
+    match state
+        .app
+        .review_emergency_access(&ctx, eid, &form.comment)
+        .await
+    {
+        Ok(()) => to("/revue-bris-de-glace?ok=revu".to_string()),
+        Err(AppError::Validation(e)) => {
+            let queue = state.app.emergency_review_queue(&ctx).await?;
+            Ok(render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ReviewPage {
+                    layout: Layout::for_ctx(&ctx),
+                    queue,
+                    saved: false,
+                    errors: Errors(e),
+                },
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

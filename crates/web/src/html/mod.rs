@@ -33,10 +33,12 @@ pub mod aggir;
 pub mod entourage;
 pub mod medical;
 pub mod partner;
+pub mod plan_soins;
 pub mod projet;
 pub mod serafin;
 pub mod session;
 pub mod soins;
+pub mod transmission;
 pub mod usager;
 
 pub fn router() -> Router<AppState> {
@@ -52,6 +54,8 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(medical::router())
         .merge(soins::router())
+        .merge(plan_soins::router())
+        .merge(transmission::router())
 }
 
 /// One option of a `<select>`.
@@ -91,6 +95,8 @@ pub struct Layout {
     pub can_admin: bool,
     pub can_view_partners: bool,
     pub can_view_activity: bool,
+    /// The relève of the units the professional covers.
+    pub can_view_releve: bool,
     pub css: String,
     pub js: String,
     pub htmx: String,
@@ -115,6 +121,10 @@ impl Layout {
                 ctx.actor.role,
                 Action::ViewEstablishmentActivity,
             ),
+            can_view_releve: parcours_app::domain::authz::role_allows(
+                ctx.actor.role,
+                Action::ReadCareRecord,
+            ),
             ..Layout::anonymous()
         }
     }
@@ -128,6 +138,7 @@ impl Layout {
             can_admin: false,
             can_view_partners: false,
             can_view_activity: false,
+            can_view_releve: false,
             css: crate::assets::url("app.css"),
             js: crate::assets::url("app.js"),
             htmx: crate::assets::url("htmx.min.js"),
