@@ -349,11 +349,7 @@ impl App {
         Ok(Names {
             etabs: orgs::list_etablissements(&self.db, ctx.org()).await?,
             unites: orgs::list_unites(&self.db, ctx.org()).await?,
-            users: parcours_store::account::list_users(&self.db, ctx.org())
-                .await?
-                .into_iter()
-                .map(|u| (u.id, format!("{} {}", u.first_name, u.last_name)))
-                .collect(),
+            users: self.user_names(ctx).await?,
         })
     }
 
@@ -1590,15 +1586,7 @@ impl App {
             let name = people
                 .iter()
                 .find(|p| p.id == r.usager_id)
-                .map(|p| {
-                    format!(
-                        "{} {}",
-                        p.used_name.clone().unwrap_or(p.birth_name.clone()),
-                        p.used_first_name
-                            .clone()
-                            .unwrap_or(p.birth_first_name.clone())
-                    )
-                })
+                .map(|p| p.list_name())
                 .unwrap_or_default();
             out.push(self.request_view(ctx, &names, r, name).await?);
         }

@@ -263,7 +263,7 @@ impl App {
             .signing_rule(ctx.org(), usager.as_uuid(), today)
             .await?;
         let rows = q::consents(&self.db, ctx.org(), usager.as_uuid()).await?;
-        let users = self.user_display_names(ctx).await?;
+        let users = self.user_names(ctx).await?;
         let partner_rows =
             PartenaireRow::select_where(&self.db, ctx.org(), "1 = 1", &[], "name", 10_000).await?;
         let view = |r: &ConsentRow| -> AppResult<ConsentView> {
@@ -275,10 +275,7 @@ impl App {
                     Some(p) => proches
                         .iter()
                         .find(|x| x.id == p)
-                        .map(|x| match &x.first_name {
-                            Some(f) => format!("{f} {}", x.last_name),
-                            None => x.last_name.clone(),
-                        })
+                        .map(crate::entourage::proche_name)
                         .unwrap_or_default(),
                 },
                 decided_on: parse_stored_date(&r.decided_on)?,
@@ -330,17 +327,6 @@ impl App {
             });
         }
         Ok(out)
-    }
-
-    pub(crate) async fn user_display_names(
-        &self,
-        ctx: &Ctx,
-    ) -> AppResult<std::collections::HashMap<Uuid, String>> {
-        Ok(parcours_store::account::list_users(&self.db, ctx.org())
-            .await?
-            .into_iter()
-            .map(|u| (u.id, format!("{} {}", u.first_name, u.last_name)))
-            .collect())
     }
 }
 

@@ -7,7 +7,7 @@ use parcours_domain::authz::Action;
 use parcours_domain::entourage::{self as rules, ActiveMeasure, MeasureKind, SigningRule};
 use parcours_domain::error::FieldErrors;
 use parcours_domain::ids::{MesureId, PartenaireId, ProcheId, UsagerId};
-use parcours_domain::input::{self, date_fr};
+use parcours_domain::input;
 use parcours_domain::partner::{self as prules, parse_email, parse_phone};
 use parcours_store::records::{LienPartenaireRow, MesureRow, PartenaireRow, ProcheRow};
 use serde::{Deserialize, Serialize};
@@ -191,7 +191,7 @@ pub struct EntourageFile {
     pub signing: SigningView,
 }
 
-fn proche_name(p: &ProcheRow) -> String {
+pub(crate) fn proche_name(p: &ProcheRow) -> String {
     match &p.first_name {
         Some(f) => format!("{f} {}", p.last_name),
         None => p.last_name.clone(),
@@ -732,13 +732,5 @@ impl App {
             liens,
             signing,
         })
-    }
-}
-
-/// "du 01/02/2026" / "du 01/02/2026 au 31/01/2031".
-pub fn period_label(start: Date, end: Option<Date>) -> String {
-    match end {
-        Some(e) => format!("du {} au {}", date_fr(start), date_fr(e)),
-        None => format!("depuis le {}", date_fr(start)),
     }
 }

@@ -102,21 +102,7 @@ impl App {
         let people = parcours_store::usager::summaries(&self.db, ctx.org(), &ids).await?;
         let names: HashMap<Uuid, (String, String)> = people
             .iter()
-            .map(|p| {
-                (
-                    p.id,
-                    (
-                        format!(
-                            "{} {}",
-                            p.used_name.clone().unwrap_or(p.birth_name.clone()),
-                            p.used_first_name
-                                .clone()
-                                .unwrap_or(p.birth_first_name.clone())
-                        ),
-                        p.birth_date.clone(),
-                    ),
-                )
-            })
+            .map(|p| (p.id, (p.list_name(), p.birth_date.clone())))
             .collect();
         let item = |u: Uuid, text: String| BoardItem {
             usager_id: UsagerId::from_uuid(u),
@@ -240,15 +226,7 @@ impl App {
                 usager_name: names.get(&u).map(|n| n.0.clone()).unwrap_or_else(|| {
                     more.iter()
                         .find(|p| p.id == u)
-                        .map(|p| {
-                            format!(
-                                "{} {}",
-                                p.used_name.clone().unwrap_or(p.birth_name.clone()),
-                                p.used_first_name
-                                    .clone()
-                                    .unwrap_or(p.birth_first_name.clone())
-                            )
-                        })
+                        .map(|p| p.list_name())
                         .unwrap_or_default()
                 }),
                 text,

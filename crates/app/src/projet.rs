@@ -686,10 +686,7 @@ impl App {
                     Some(pid) => proches
                         .iter()
                         .find(|p| p.id == pid)
-                        .map(|p| match &p.first_name {
-                            Some(f) => format!("{f} {}", p.last_name),
-                            None => p.last_name.clone(),
-                        })
+                        .map(crate::entourage::proche_name)
                         .unwrap_or_default(),
                 };
                 (None, signatory, name)

@@ -8,16 +8,6 @@ use uuid::Uuid;
 
 use crate::{Db, Result, StoreError, Tx};
 
-/// Bookkeeping columns shared by every versioned record.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Stamp {
-    pub version: i64,
-    pub created_at: i64,
-    pub created_by: Uuid,
-    pub updated_at: i64,
-    pub updated_by: Uuid,
-}
-
 fn placeholders(from: usize, n: usize) -> String {
     (from..from + n)
         .map(|i| format!("${i}"))

@@ -58,6 +58,20 @@ pub struct UsagerSummary {
     pub sort_key: String,
 }
 
+impl UsagerSummary {
+    /// The name lists show: used name (else birth name) and used first name (else the first birth
+    /// first name), as stored.
+    pub fn list_name(&self) -> String {
+        format!(
+            "{} {}",
+            self.used_name.as_deref().unwrap_or(&self.birth_name),
+            self.used_first_name
+                .as_deref()
+                .unwrap_or(&self.birth_first_name)
+        )
+    }
+}
+
 #[derive(Debug, Clone, FromRow, PartialEq, Eq)]
 pub struct PlacementRow {
     pub usager_id: Uuid,

@@ -4,82 +4,20 @@
 //! break-the-glass and its review queue, delegation granted and revoked by a physician.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::TestApp;
+
 use parcours_app::domain::ids::UsagerId;
-use parcours_app::testing::{Fixture, PASSWORD, identity};
+use parcours_app::testing::identity;
 use parcours_app::usager::NewUsager;
-use parcours_web::{AppState, WebConfig};
 use reqwest::StatusCode;
-use reqwest::header::{LOCATION, SET_COOKIE};
+use reqwest::header::LOCATION;
 use serde_json::{Value, json};
 
-struct TestApp {
-    base: String,
-    http: reqwest::Client,
-    fx: Fixture,
-}
-
 impl TestApp {
-    async fn spawn(fx: Fixture) -> TestApp {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState {
-            app: fx.app.clone(),
-            config: WebConfig {
-                secure_cookies: false,
-            },
-        };
-        tokio::spawn(parcours_web::serve(listener, state, std::future::pending()));
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        TestApp { base, http, fx }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base, path)
-    }
-
-    async fn login(&self, login: &str) -> String {
-        let resp = self
-            .http
-            .post(self.url("/connexion"))
-            .form(&[("login", login), ("password", PASSWORD)])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-        let set = resp.headers()[SET_COOKIE].to_str().unwrap();
-        set.split(';').next().unwrap().to_string()
-    }
-
-    async fn token(&self, login: &str) -> String {
-        let resp = self
-            .http
-            .post(self.url("/api/v1/session"))
-            .json(&json!({"login": login, "password": PASSWORD}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), StatusCode::CREATED);
-        resp.json::<Value>().await.unwrap()["token"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-
-    async fn get(&self, cookie: &str, path: &str) -> (StatusCode, String) {
-        let resp = self
-            .http
-            .get(self.url(path))
-            .header("cookie", cookie)
-            .send()
-            .await
-            .unwrap();
-        (resp.status(), resp.text().await.unwrap())
-    }
-
-    async fn post(&self, cookie: &str, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    /// Posts a form with a session cookie and returns the whole response.
+    async fn submit(&self, cookie: &str, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.http
             .post(self.url(path))
             .header("cookie", cookie)
@@ -107,29 +45,12 @@ impl TestApp {
     }
 }
 
-macro_rules! both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                let (db, _dir) = parcours_store::testing::sqlite().await.unwrap();
-                super::$name(super::TestApp::spawn(parcours_app::testing::Fixture::new(db).await).await).await;
-            }
-            #[tokio::test]
-            async fn postgres() {
-                let db = parcours_store::testing::postgres(concat!("http_", stringify!($name))).await.unwrap();
-                super::$name(super::TestApp::spawn(parcours_app::testing::Fixture::new(db).await).await).await;
-            }
-        }
-    )*};
-}
-
 async fn an_aide_soignant_sees_the_allergies_but_not_the_medical_file(t: TestApp) {
     let id = t.person().await;
-    let doc = t.login("medecin").await;
+    let doc = t.web_login("medecin").await;
     let base = format!("/usagers/{id}/medical");
     let resp = t
-        .post(
+        .submit(
             &doc,
             &format!("{base}/allergies/nouveau"),
             &[
@@ -144,7 +65,7 @@ async fn an_aide_soignant_sees_the_allergies_but_not_the_medical_file(t: TestApp
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     assert_eq!(resp.headers()[LOCATION], format!("{base}?ok=ajout"));
     let resp = t
-        .post(
+        .submit(
             &doc,
             &format!("{base}/antecedents/nouveau"),
             &[("code", "E11.9"), ("texte", "Diabète de type 2")],
@@ -152,10 +73,10 @@ async fn an_aide_soignant_sees_the_allergies_but_not_the_medical_file(t: TestApp
         .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
 
-    let aes = t.login("as.glycines").await;
+    let aes = t.web_login("as.glycines").await;
     // Every page of the person carries the allergy alert.
     for page in [format!("/usagers/{id}"), format!("/usagers/{id}/projets")] {
-        let (status, body) = t.get(&aes, &page).await;
+        let (status, body) = t.page(&aes, &page).await;
         assert_eq!(status, StatusCode::OK, "{page}");
         assert!(
             body.contains("class=\"allergy-alert\" role=\"alert\""),
@@ -167,15 +88,15 @@ async fn an_aide_soignant_sees_the_allergies_but_not_the_medical_file(t: TestApp
         assert!(body.contains("Dossier médical</a>"), "{page}");
     }
     // The medical section exists, its content does not show.
-    let (status, body) = t.get(&aes, &base).await;
+    let (status, body) = t.page(&aes, &base).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Contenu couvert par le secret médical"));
     assert!(!body.contains("Diabète"));
     assert!(!body.contains("E11.9"));
-    let (status, _) = t.get(&aes, &format!("{base}/antecedents/nouveau")).await;
+    let (status, _) = t.page(&aes, &format!("{base}/antecedents/nouveau")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let resp = t
-        .post(
+        .submit(
             &aes,
             &format!("{base}/antecedents/nouveau"),
             &[("texte", "Essai")],
@@ -183,7 +104,7 @@ async fn an_aide_soignant_sees_the_allergies_but_not_the_medical_file(t: TestApp
         .await;
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     // The physician reads it.
-    let (status, body) = t.get(&doc, &base).await;
+    let (status, body) = t.page(&doc, &base).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Diabète de type 2") && body.contains("E11.9"));
 
@@ -212,12 +133,12 @@ async fn an_aide_soignant_sees_the_allergies_but_not_the_medical_file(t: TestApp
     assert_eq!(file["antecedents"][0]["code"], "E11.9");
 
     // The administrator opens reading to aides-soignants: the content shows, writing stays closed.
-    let admin = t.login("admin").await;
-    let (status, body) = t.get(&admin, "/admin/acces-medical").await;
+    let admin = t.web_login("admin").await;
+    let (status, body) = t.page(&admin, "/admin/acces-medical").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Aide-soignant / AES"));
     let resp = t
-        .post(
+        .submit(
             &admin,
             "/admin/acces-medical",
             &[("role", "aide_soignant"), ("write", "on")],
@@ -231,25 +152,25 @@ async fn an_aide_soignant_sees_the_allergies_but_not_the_medical_file(t: TestApp
             .contains("L&#39;écriture dans le dossier médical suppose sa lecture.")
     );
     let resp = t
-        .post(
+        .submit(
             &admin,
             "/admin/acces-medical",
             &[("role", "aide_soignant"), ("read", "on")],
         )
         .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    let (_, body) = t.get(&aes, &base).await;
+    let (_, body) = t.page(&aes, &base).await;
     assert!(body.contains("Diabète de type 2"));
     assert!(!body.contains("Ajouter un antécédent"));
 }
 
 async fn a_correction_keeps_the_old_version_and_bad_input_writes_nothing(t: TestApp) {
     let id = t.person().await;
-    let doc = t.login("medecin").await;
+    let doc = t.web_login("medecin").await;
     let base = format!("/usagers/{id}/medical");
     // Bad CIM-10 code: 422, the message next to the field, nothing written.
     let resp = t
-        .post(
+        .submit(
             &doc,
             &format!("{base}/antecedents/nouveau"),
             &[("code", "diabete"), ("texte", "Diabète")],
@@ -261,7 +182,7 @@ async fn a_correction_keeps_the_old_version_and_bad_input_writes_nothing(t: Test
     assert!(body.contains("aria-invalid=\"true\""));
     // Missing substance.
     let resp = t
-        .post(
+        .submit(
             &doc,
             &format!("{base}/allergies/nouveau"),
             &[
@@ -302,7 +223,7 @@ async fn a_correction_keeps_the_old_version_and_bad_input_writes_nothing(t: Test
 
     // An observation, then its correction: both versions are readable.
     let resp = t
-        .post(
+        .submit(
             &doc,
             &format!("{base}/observations/nouveau"),
             &[
@@ -315,11 +236,11 @@ async fn a_correction_keeps_the_old_version_and_bad_input_writes_nothing(t: Test
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let file = t.fx.app.medical_file(&ctx, id).await.unwrap();
     let eid = file.observations[0].meta.id;
-    let (status, body) = t.get(&doc, &format!("{base}/observations/{eid}")).await;
+    let (status, body) = t.page(&doc, &format!("{base}/observations/{eid}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("name=\"version\" value=\"1\""));
     let resp = t
-        .post(
+        .submit(
             &doc,
             &format!("{base}/observations/{eid}"),
             &[
@@ -332,21 +253,21 @@ async fn a_correction_keeps_the_old_version_and_bad_input_writes_nothing(t: Test
         )
         .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    let (_, body) = t.get(&doc, &base).await;
+    let (_, body) = t.page(&doc, &base).await;
     assert!(body.contains("hématome du bras droit"));
     assert!(body.contains("Versions précédentes (1)"));
     assert!(body.contains("hématome du bras gauche"));
     assert!(body.contains("Côté erroné"));
     // The same stale version again is a conflict.
     let resp = t
-        .post(
+        .submit(
             &doc,
             &format!("{base}/observations/{eid}"),
             &[("date", "2026-11-21"), ("texte", "Autre"), ("version", "1")],
         )
         .await;
     assert_eq!(resp.status(), StatusCode::CONFLICT);
-    let (status, body) = t.get(&doc, "/api/v1/openapi.json").await;
+    let (status, body) = t.page(&doc, "/api/v1/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("/api/v1/usagers/{id}/medical/{kind}/{eid}"));
     assert!(body.contains("/api/v1/medical/acces"));
@@ -355,30 +276,30 @@ async fn a_correction_keeps_the_old_version_and_bad_input_writes_nothing(t: Test
 async fn break_the_glass_and_its_review_over_http(t: TestApp) {
     let id = t.person().await;
     let base = format!("/usagers/{id}/medical");
-    let doc = t.login("medecin").await;
+    let doc = t.web_login("medecin").await;
     let resp = t
-        .post(
+        .submit(
             &doc,
             &format!("{base}/antecedents/nouveau"),
             &[("texte", "Diabète de type 2")],
         )
         .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    let aes = t.login("as.glycines").await;
-    let (status, body) = t.get(&aes, &base).await;
+    let aes = t.web_login("as.glycines").await;
+    let (status, body) = t.page(&aes, &base).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Accès en urgence (bris de glace)"));
     assert!(!body.contains("Diabète"));
     // No reason: the form again, with the message next to the field.
     let resp = t
-        .post(&aes, &format!("{base}/bris-de-glace"), &[("reason", "")])
+        .submit(&aes, &format!("{base}/bris-de-glace"), &[("reason", "")])
         .await;
     assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = resp.text().await.unwrap();
     assert!(body.contains("Indiquez le motif"));
     assert!(body.contains("aria-invalid=\"true\""));
     let resp = t
-        .post(
+        .submit(
             &aes,
             &format!("{base}/bris-de-glace"),
             &[("reason", "Malaise, appel du SAMU en cours")],
@@ -386,21 +307,21 @@ async fn break_the_glass_and_its_review_over_http(t: TestApp) {
         .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     assert_eq!(resp.headers()[LOCATION], format!("{base}?ok=urgence"));
-    let (_, body) = t.get(&aes, &base).await;
+    let (_, body) = t.page(&aes, &base).await;
     assert!(body.contains("Diabète de type 2"));
     assert!(body.contains("bris de glace) jusqu"));
     // Two hours later, closed again.
     t.fx.clock.advance(jiff::SignedDuration::from_hours(2));
     // (sessions time out meanwhile: log in again)
-    let aes = t.login("as.glycines").await;
-    let doc = t.login("medecin").await;
-    let (status, body) = t.get(&aes, &base).await;
+    let aes = t.web_login("as.glycines").await;
+    let doc = t.web_login("medecin").await;
+    let (status, body) = t.page(&aes, &base).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!body.contains("Diabète") && body.contains("Contenu couvert par le secret médical"));
     // The review queue: refused to the aide-soignant, listed for the physician.
-    let (status, _) = t.get(&aes, "/revue-bris-de-glace").await;
+    let (status, _) = t.page(&aes, "/revue-bris-de-glace").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, body) = t.get(&doc, "/revue-bris-de-glace").await;
+    let (status, body) = t.page(&doc, "/revue-bris-de-glace").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Karim Haddad") && body.contains("appel du SAMU"));
     let token = t.token("direction").await;
@@ -416,7 +337,7 @@ async fn break_the_glass_and_its_review_over_http(t: TestApp) {
         .unwrap();
     let eid = queue[0]["id"].as_str().unwrap().to_string();
     let resp = t
-        .post(
+        .submit(
             &doc,
             &format!("/revue-bris-de-glace/{eid}"),
             &[("comment", "")],
@@ -424,17 +345,17 @@ async fn break_the_glass_and_its_review_over_http(t: TestApp) {
         .await;
     assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let resp = t
-        .post(
+        .submit(
             &doc,
             &format!("/revue-bris-de-glace/{eid}"),
             &[("comment", "Justifié")],
         )
         .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    let (_, body) = t.get(&doc, "/revue-bris-de-glace").await;
+    let (_, body) = t.page(&doc, "/revue-bris-de-glace").await;
     assert!(body.contains("Aucun accès en urgence à relire"));
     // The person's access history shows the opening and its review.
-    let (status, body) = t.get(&doc, &format!("/usagers/{id}/acces")).await;
+    let (status, body) = t.page(&doc, &format!("/usagers/{id}/acces")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Accès en urgence au dossier médical (bris de glace)"));
     assert!(body.contains("Revue d"));
@@ -473,14 +394,14 @@ async fn break_the_glass_and_its_review_over_http(t: TestApp) {
 async fn a_physician_delegates_and_revokes_over_http(t: TestApp) {
     let id = t.person().await;
     let base = format!("/usagers/{id}/medical");
-    let doc = t.login("medecin").await;
+    let doc = t.web_login("medecin").await;
     let aes_id = t.fx.ctx("as.glycines").await.user().to_string();
-    let (_, body) = t.get(&doc, &base).await;
+    let (_, body) = t.page(&doc, &base).await;
     assert!(body.contains("Délégations d"));
     assert!(body.contains("Karim Haddad (Aide-soignant"));
     // Over 90 days: refused next to the field.
     let resp = t
-        .post(
+        .submit(
             &doc,
             &format!("{base}/delegations"),
             &[
@@ -494,7 +415,7 @@ async fn a_physician_delegates_and_revokes_over_http(t: TestApp) {
     assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(resp.text().await.unwrap().contains("90 jours"));
     let resp = t
-        .post(
+        .submit(
             &doc,
             &format!("{base}/delegations"),
             &[
@@ -506,13 +427,13 @@ async fn a_physician_delegates_and_revokes_over_http(t: TestApp) {
         )
         .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    let aes = t.login("as.glycines").await;
-    let (_, body) = t.get(&aes, &base).await;
+    let aes = t.web_login("as.glycines").await;
+    let (_, body) = t.page(&aes, &base).await;
     assert!(body.contains("Accès par délégation d"));
     assert!(!body.contains("Accès en urgence (bris de glace)"));
     // An aide-soignant cannot grant, neither by the page nor by the API.
     let resp = t
-        .post(
+        .submit(
             &aes,
             &format!("{base}/delegations"),
             &[
@@ -560,7 +481,7 @@ async fn a_physician_delegates_and_revokes_over_http(t: TestApp) {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::NO_CONTENT);
-    let (_, body) = t.get(&aes, &base).await;
+    let (_, body) = t.page(&aes, &base).await;
     assert!(body.contains("Contenu couvert par le secret médical"));
     let resp = t
         .http
@@ -571,9 +492,9 @@ async fn a_physician_delegates_and_revokes_over_http(t: TestApp) {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::CREATED);
-    let (_, doc_page) = t.get(&doc, &base).await;
+    let (_, doc_page) = t.page(&doc, &base).await;
     assert!(doc_page.contains("(révoquée)") && doc_page.contains("(en cours)"));
-    let (_, openapi) = t.get(&doc, "/api/v1/openapi.json").await;
+    let (_, openapi) = t.page(&doc, "/api/v1/openapi.json").await;
     assert!(openapi.contains("/api/v1/medical/bris-de-glace/{eid}/revue"));
 }
 
@@ -583,6 +504,7 @@ fn body_with(delegate: &str) -> Value {
 }
 
 both!(
+    "medical";
     an_aide_soignant_sees_the_allergies_but_not_the_medical_file,
     a_correction_keeps_the_old_version_and_bad_input_writes_nothing,
     break_the_glass_and_its_review_over_http,
