@@ -173,6 +173,32 @@ impl Fixture {
         }
     }
 
+    /// The fixture over a database where [`Fixture::new`] already built it (the benchmark's kept
+    /// data set); `seed` must differ from earlier runs' so that new ids do not collide.
+    pub fn reopen(db: Db, seed: u64) -> Fixture {
+        let clock = Arc::new(ManualClock::new(
+            "2026-11-22T09:00:00Z".parse().expect("instant"),
+        ));
+        let app = App::new(
+            db,
+            clock.clone(),
+            Arc::new(SeededIds::new(seed)),
+            AppConfig::default(),
+        );
+        let id = Uuid::from_u128;
+        Fixture {
+            app,
+            clock,
+            org: OrganisationId::from_uuid(id(1)),
+            ehpad: EtablissementId::from_uuid(id(10)),
+            ditep: EtablissementId::from_uuid(id(11)),
+            glycines: UniteId::from_uuid(id(20)),
+            lilas: UniteId::from_uuid(id(21)),
+            internat: UniteId::from_uuid(id(22)),
+            sessad: UniteId::from_uuid(id(23)),
+        }
+    }
+
     /// The acting professional for a fixture login.
     pub async fn ctx(&self, login: &str) -> Ctx {
         let user = parcours_store::account::find_user_by_login(&self.app.db, login)

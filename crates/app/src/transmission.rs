@@ -34,6 +34,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::AuditAction;
+use crate::search::transmission_doc;
 use crate::usager::{micros_to_ts, placements_of};
 use crate::{App, AppError, AppResult, Ctx};
 
@@ -177,7 +178,7 @@ fn category_of(r: &TransmissionRow) -> AppResult<Category> {
 impl App {
     /// Whether the professional may do `action` on this person, without auditing a refusal (used
     /// to filter lists: what is filtered out is simply not there).
-    async fn allowed_on(
+    pub(crate) async fn allowed_on(
         &self,
         ctx: &Ctx,
         action: Action,
@@ -303,20 +304,29 @@ impl App {
             .copied()
             .ok_or(AppError::NotFound)?;
         let id = self.new_id();
+        let new = NewTransmission {
+            organisation_id: ctx.org(),
+            id,
+            usager_id: usager.as_uuid(),
+            etablissement_id: place.etablissement.as_uuid(),
+            unite_id: place.unite.map(|u| u.as_uuid()),
+            category: category.code().to_string(),
+            content: content_of(dar),
+            at: self.now_micros(),
+            by: ctx.user().as_uuid(),
+        };
         let mut tx = self.begin().await?;
-        store::insert(
+        store::insert(&mut tx, &new).await?;
+        parcours_store::search::index(
             &mut tx,
-            &NewTransmission {
-                organisation_id: ctx.org(),
+            &transmission_doc(
+                new.organisation_id,
                 id,
-                usager_id: usager.as_uuid(),
-                etablissement_id: place.etablissement.as_uuid(),
-                unite_id: place.unite.map(|u| u.as_uuid()),
-                category: category.code().to_string(),
-                content: content_of(dar),
-                at: self.now_micros(),
-                by: ctx.user().as_uuid(),
-            },
+                new.usager_id,
+                category,
+                (new.by, new.at),
+                &new.content,
+            ),
         )
         .await?;
         self.audit(
@@ -399,6 +409,18 @@ impl App {
             &reason,
             self.now_micros(),
             ctx.user().as_uuid(),
+        )
+        .await?;
+        parcours_store::search::index(
+            &mut tx,
+            &transmission_doc(
+                ctx.org(),
+                row.id,
+                row.usager_id,
+                category,
+                (row.written_by, row.written_at),
+                &content,
+            ),
         )
         .await?;
         self.audit(

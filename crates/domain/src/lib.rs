@@ -20,6 +20,7 @@ pub mod plan_soins;
 pub mod professional;
 pub mod projet;
 pub mod rniv;
+pub mod search;
 pub mod serafin;
 pub mod soins;
 pub mod structure;

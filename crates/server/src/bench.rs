@@ -1,8 +1,11 @@
-//! `parcours-bench`: loads N synthetic persons and measures, through the whole HTTP stack (router,
-//! session, gate, SQL, audit write, template), person search and the record page, on SQLite or on
-//! PostgreSQL. Prints p50/p95/p99/max per request kind. See docs/performance.md.
+//! `parcours-bench`: loads N synthetic persons (and, for the daily record, millions of
+//! transmissions) and measures, through the whole HTTP stack (router, session, gate, SQL, audit
+//! write, template), on SQLite or on PostgreSQL. Prints p50/p95/p99/max per request kind. See
+//! docs/performance.md.
 //!
 //! cargo run --release --bin parcours-bench -- --persons 100000 [--postgres] [--requests 2000]
+//! cargo run --release --bin parcours-bench -- --suite daily --persons 100000 \
+//!     --transmissions 10000000 --keep [--postgres]
 
 use std::time::Instant;
 
@@ -11,6 +14,7 @@ use axum::http::{Request, StatusCode};
 use clap::Parser;
 use parcours_app::auth::SessionKind;
 use parcours_app::demo::Seq;
+use parcours_app::synthetic::SyntheticPerson;
 use parcours_app::testing::{Fixture, PASSWORD};
 use parcours_web::{AppState, WebConfig};
 use tower::ServiceExt;
@@ -29,6 +33,20 @@ struct Args {
     /// Keep the SQLite database in this file (to inspect query plans) instead of a temporary one.
     #[arg(long)]
     sqlite_file: Option<std::path::PathBuf>,
+    /// What to measure: `identity` (person search, record, admission, projet, PDF), `daily`
+    /// (relève, timeline, transmissions, full-text search, writing a transmission) or `all`.
+    #[arg(long, default_value = "all")]
+    suite: String,
+    /// Transmissions to generate for the daily suite.
+    #[arg(long, default_value_t = 100_000)]
+    transmissions: u64,
+    /// Persons per unit (units are created to hold them; the fixture's four come first).
+    #[arg(long, default_value_t = 50)]
+    unit_size: usize,
+    /// Keep the data set between runs and reuse it when it is there: the SQLite file of
+    /// `--sqlite-file` (default `target/bench-kept.sqlite`) or the PostgreSQL schema `bench_kept`.
+    #[arg(long)]
+    keep: bool,
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -90,23 +108,30 @@ async fn get(
 }
 
 async fn run(args: Args) -> Result<(), String> {
+    let e = |x: parcours_store::StoreError| x.to_string();
+    let kept_file = args
+        .sqlite_file
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from("target/bench-kept.sqlite"));
     let (db, _dir) = if args.postgres {
-        (
+        let db = if args.keep {
+            parcours_store::testing::postgres_kept("bench_kept")
+                .await
+                .map_err(e)?
+        } else {
             parcours_store::testing::postgres("bench")
                 .await
-                .map_err(|e| e.to_string())?,
-            None,
-        )
-    } else if let Some(path) = &args.sqlite_file {
-        let db = parcours_store::Db::open_sqlite(path)
+                .map_err(e)?
+        };
+        (db, None)
+    } else if args.keep || args.sqlite_file.is_some() {
+        let db = parcours_store::Db::open_sqlite(&kept_file)
             .await
-            .map_err(|e| e.to_string())?;
-        db.migrate().await.map_err(|e| e.to_string())?;
+            .map_err(e)?;
+        db.migrate().await.map_err(e)?;
         (db, None)
     } else {
-        let (db, dir) = parcours_store::testing::sqlite()
-            .await
-            .map_err(|e| e.to_string())?;
+        let (db, dir) = parcours_store::testing::sqlite().await.map_err(e)?;
         (db, Some(dir))
     };
     let engine = if args.postgres {
@@ -114,20 +139,20 @@ async fn run(args: Args) -> Result<(), String> {
     } else {
         "SQLite"
     };
-    let fx = Fixture::new(db).await;
-    let ctx = fx.ctx("direction").await;
-    let placements = [
-        (fx.ehpad, Some(fx.glycines)),
-        (fx.ehpad, Some(fx.lilas)),
-        (fx.ditep, Some(fx.internat)),
-        (fx.ditep, Some(fx.sessad)),
-    ];
-    let t0 = Instant::now();
-    fx.app
-        .load_synthetic(&ctx, &placements, args.persons, 7)
+    let loaded = parcours_store::organisation::get_organisation(&db, uuid::Uuid::from_u128(1))
         .await
-        .map_err(|e| e.to_string())?;
-    let load_s = t0.elapsed().as_secs_f64();
+        .is_ok();
+    let fx = if loaded {
+        let seed = jiff::Timestamp::now().as_second() as u64;
+        println!("{engine}: reusing the kept data set");
+        Fixture::reopen(db, seed)
+    } else {
+        Fixture::new(db).await
+    };
+    let ctx = fx.ctx("direction").await;
+    if !loaded {
+        load(&fx, &ctx, &args, engine).await?;
+    }
     // Steady state: what autovacuum does on PostgreSQL over time (visibility map, statistics).
     if let parcours_store::Db::Postgres(p) = &fx.app.db {
         sqlx::query("vacuum (analyze)")
@@ -135,31 +160,153 @@ async fn run(args: Args) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
     }
-    fx.app.db.optimize().await.map_err(|e| e.to_string())?;
-
-    let session = fx
-        .app
-        .login(
-            "direction",
-            PASSWORD,
-            "127.0.0.1",
-            "bench",
-            SessionKind::Web,
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-    let cookie = format!("parcours_session={}", session.token);
+    fx.app.db.optimize().await.map_err(e)?;
     let router = parcours_web::router(AppState {
         app: fx.app.clone(),
         config: WebConfig {
             secure_cookies: false,
         },
     });
+    if args.suite == "identity" || args.suite == "all" {
+        identity_suite(&fx, &ctx, &router, &args, engine).await?;
+    }
+    if args.suite == "daily" || args.suite == "all" {
+        daily_suite(&fx, &router, &args, engine).await?;
+    }
+    Ok(())
+}
 
+/// Builds the data set: units of `unit_size` persons, the persons, then the transmissions.
+async fn load(
+    fx: &Fixture,
+    ctx: &parcours_app::Ctx,
+    args: &Args,
+    engine: &str,
+) -> Result<(), String> {
+    let e = |x: parcours_app::AppError| format!("{x:?}");
+    let mut placements = vec![
+        (fx.ehpad, Some(fx.glycines)),
+        (fx.ehpad, Some(fx.lilas)),
+        (fx.ditep, Some(fx.internat)),
+        (fx.ditep, Some(fx.sessad)),
+    ];
+    let units = args.persons.div_ceil(args.unit_size.max(1)).max(4);
+    let mut tx = fx.app.db.begin().await.map_err(|x| x.to_string())?;
+    for n in 4..units {
+        let etab = if n % 2 == 0 { fx.ehpad } else { fx.ditep };
+        let id = uuid::Uuid::from_u128(0x5000_0000 + n as u128);
+        parcours_store::organisation::insert_unite(
+            &mut tx,
+            &parcours_store::organisation::UniteRow {
+                organisation_id: fx.org.as_uuid(),
+                id,
+                etablissement_id: etab.as_uuid(),
+                name: format!("Unité {n}"),
+                active: true,
+                version: 1,
+            },
+            fx.app.now().as_microsecond(),
+        )
+        .await
+        .map_err(|x| x.to_string())?;
+        placements.push((
+            etab,
+            Some(parcours_app::domain::ids::UniteId::from_uuid(id)),
+        ));
+    }
+    tx.commit().await.map_err(|x| x.to_string())?;
+    let t0 = Instant::now();
+    fx.app
+        .load_synthetic(ctx, &placements, args.persons, 7)
+        .await
+        .map_err(e)?;
+    let persons_s = t0.elapsed().as_secs_f64();
+    println!(
+        "{engine}: {} persons in {units} units loaded in {persons_s:.1} s ({:.0} persons/s)",
+        args.persons,
+        args.persons as f64 / persons_s
+    );
+    if args.suite == "identity" || args.transmissions == 0 {
+        return Ok(());
+    }
+    let persons = synthetic_persons(fx).await?;
+    let authors: Vec<uuid::Uuid> = (100..112).map(uuid::Uuid::from_u128).collect();
+    let t0 = Instant::now();
+    parcours_store::search::bulk_load_start(&fx.app.db)
+        .await
+        .map_err(|x| x.to_string())?;
+    let written = fx
+        .app
+        .load_synthetic_transmissions(ctx, &persons, &authors, args.transmissions, 90, 11)
+        .await
+        .map_err(e)?;
+    let rows_s = t0.elapsed().as_secs_f64();
+    parcours_store::search::bulk_load_end(&fx.app.db)
+        .await
+        .map_err(|x| x.to_string())?;
+    let all_s = t0.elapsed().as_secs_f64();
+    println!(
+        "{engine}: {written} transmissions loaded in {all_s:.0} s ({:.0} per second; term index built in {:.0} s)",
+        written as f64 / all_s,
+        all_s - rows_s
+    );
+    Ok(())
+}
+
+/// Every loaded person with the unit they are followed in.
+async fn synthetic_persons(fx: &Fixture) -> Result<Vec<SyntheticPerson>, String> {
+    let sql = "select usager_id, etablissement_id, unite_id from usager_placement where organisation_id = $1";
+    let rows: Vec<(uuid::Uuid, uuid::Uuid, Option<uuid::Uuid>)> = match &fx.app.db {
+        parcours_store::Db::Sqlite(p) => {
+            sqlx::query_as(sql)
+                .bind(fx.org.as_uuid())
+                .fetch_all(p)
+                .await
+        }
+        parcours_store::Db::Postgres(p) => {
+            sqlx::query_as(sql)
+                .bind(fx.org.as_uuid())
+                .fetch_all(p)
+                .await
+        }
+    }
+    .map_err(|x| x.to_string())?;
+    Ok(rows
+        .into_iter()
+        .map(|(usager, etablissement, unite)| SyntheticPerson {
+            usager,
+            etablissement,
+            unite,
+        })
+        .collect())
+}
+
+/// Logs in through the use case and returns the session cookie (pages) or token (API).
+async fn session(fx: &Fixture, login: &str, kind: SessionKind) -> Result<String, String> {
+    Ok(fx
+        .app
+        .login(login, PASSWORD, "127.0.0.1", "bench", kind)
+        .await
+        .map_err(|x| format!("{x:?}"))?
+        .token)
+}
+
+async fn identity_suite(
+    fx: &Fixture,
+    ctx: &parcours_app::Ctx,
+    router: &axum::Router,
+    args: &Args,
+    engine: &str,
+) -> Result<(), String> {
+    let router = router.clone();
+    let cookie = format!(
+        "parcours_session={}",
+        session(fx, "direction", SessionKind::Web).await?
+    );
     // Queries a professional types: a 3-letter prefix, name + first name, a birth date, an INS start.
     let page = fx
         .app
-        .search_usagers(&ctx, "", None, 200)
+        .search_usagers(ctx, "", None, 200)
         .await
         .map_err(|e| e.to_string())?;
     let ids: Vec<String> = page.items.iter().map(|i| i.id.to_string()).collect();
@@ -220,7 +367,7 @@ async fn run(args: Args) -> Result<(), String> {
         }
     }
     // Projets personnalisés: a written projet for up to 200 persons, then its page and its PDF.
-    let projets = build_projets(&fx, &ctx, &page.items, 200).await?;
+    let projets = build_projets(fx, ctx, &page.items, 200).await?;
     let mut projet_ms = Vec::with_capacity(args.requests);
     let mut pdf_ms = Vec::with_capacity(args.requests / 4);
     let mut admission_ms = Vec::with_capacity(args.requests);
@@ -262,9 +409,7 @@ async fn run(args: Args) -> Result<(), String> {
         .map_err(|e| e.to_string())?
         .len();
     println!(
-        "\n{engine}: {} persons loaded in {load_s:.1} s ({:.0} persons/s); peak RSS {:.0} MiB; {} bytes of search pages; audit ok: {}\n",
-        args.persons,
-        args.persons as f64 / load_s,
+        "\n{engine}: peak RSS {:.0} MiB; {} bytes of search pages; audit ok: {}\n",
         peak_rss_mib(),
         hits,
         audit_events == 1
@@ -284,6 +429,156 @@ async fn run(args: Args) -> Result<(), String> {
     );
     report("projet page (`GET /usagers/{id}/projets/{p}`)", projet_ms);
     report("projet PDF (`…/document.pdf`)", pdf_ms);
+    Ok(())
+}
+
+/// Words professionals search for: common ones (thousands of hits), rarer ones, two words.
+const SEARCHES: &[&str] = &[
+    "douleur",
+    "hématome",
+    "fugue boulangerie",
+    "convulsions",
+    "escarre talon",
+    "appétit",
+    "colère plateau",
+    "saturation",
+    "nuit agitée",
+    "mathématiques",
+];
+
+/// The daily record: the relève of a 50-person unit, a person's timeline and transmissions, the
+/// full-text search (a whole-establishment reader and a one-unit reader) and writing a
+/// transmission through the API.
+async fn daily_suite(
+    fx: &Fixture,
+    router: &axum::Router,
+    args: &Args,
+    engine: &str,
+) -> Result<(), String> {
+    let router = router.clone();
+    let unit_cookie = format!(
+        "parcours_session={}",
+        session(fx, "as.glycines", SessionKind::Web).await?
+    );
+    let direction_cookie = format!(
+        "parcours_session={}",
+        session(fx, "direction", SessionKind::Web).await?
+    );
+    let token = session(fx, "as.glycines", SessionKind::Api).await?;
+    let persons: Vec<String> = synthetic_persons(fx)
+        .await?
+        .into_iter()
+        .filter(|p| p.unite == Some(fx.glycines.as_uuid()))
+        .map(|p| p.usager.to_string())
+        .collect();
+    if persons.is_empty() {
+        return Err("no person in the Glycines unit".into());
+    }
+    let n = args.requests;
+    let check = |what: &str, status: StatusCode| -> Result<(), String> {
+        if status == StatusCode::OK || status == StatusCode::CREATED {
+            Ok(())
+        } else {
+            Err(format!("{what} answered {status}"))
+        }
+    };
+    let releve_uri = format!("/releve?unite={}", fx.glycines);
+    let mut releve_ms = Vec::with_capacity(n);
+    let mut releve_bytes = 0;
+    for _ in 0..n {
+        let t = Instant::now();
+        let (status, len) = get(&router, &releve_uri, &unit_cookie).await?;
+        releve_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        check("relève", status)?;
+        releve_bytes = len;
+    }
+    let mut timeline_ms = Vec::with_capacity(n);
+    let mut list_ms = Vec::with_capacity(n);
+    for i in 0..n {
+        let person = &persons[(i * 7919) % persons.len()];
+        let t = Instant::now();
+        let (status, _) = get(
+            &router,
+            &format!("/usagers/{person}/chronologie"),
+            &unit_cookie,
+        )
+        .await?;
+        timeline_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        check("chronologie", status)?;
+        let t = Instant::now();
+        let (status, _) = get(
+            &router,
+            &format!("/usagers/{person}/transmissions"),
+            &unit_cookie,
+        )
+        .await?;
+        list_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        check("transmissions", status)?;
+    }
+    let mut search_wide = Vec::with_capacity(n);
+    let mut search_unit = Vec::with_capacity(n);
+    for i in 0..n {
+        let q = urlencode(SEARCHES[i % SEARCHES.len()]);
+        let t = Instant::now();
+        let (status, _) = get(&router, &format!("/recherche?q={q}"), &direction_cookie).await?;
+        search_wide.push(t.elapsed().as_secs_f64() * 1000.0);
+        check("recherche", status)?;
+        let t = Instant::now();
+        let (status, _) = get(&router, &format!("/recherche?q={q}"), &unit_cookie).await?;
+        search_unit.push(t.elapsed().as_secs_f64() * 1000.0);
+        check("recherche", status)?;
+    }
+    let mut write_ms = Vec::with_capacity(n);
+    for i in 0..n {
+        let person = &persons[(i * 104_729) % persons.len()];
+        let body = serde_json::json!({
+            "cible": "douleur",
+            "category": "soins",
+            "donnees": format!("Douleur au genou signalée au lever, mesure {i}"),
+            "actions": "Antalgique donné selon la prescription",
+            "important": i % 10 == 0,
+        });
+        let req = Request::post(format!("/api/v1/usagers/{person}/transmissions"))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .map_err(|x| x.to_string())?;
+        let t = Instant::now();
+        let resp = router
+            .clone()
+            .oneshot(req)
+            .await
+            .map_err(|x| x.to_string())?;
+        let status = resp.status();
+        axum::body::to_bytes(resp.into_body(), 1024 * 1024)
+            .await
+            .map_err(|x| x.to_string())?;
+        write_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        check("écriture", status)?;
+    }
+    println!(
+        "\n{engine}: daily record, {} persons in the measured unit, relève page {} bytes; peak RSS {:.0} MiB\n",
+        persons.len(),
+        releve_bytes,
+        peak_rss_mib()
+    );
+    println!("| {engine} (ms) | requests | p50 | p95 | p99 | max |");
+    println!("|---|---|---|---|---|---|");
+    report("relève of a unit (`GET /releve?unite=`)", releve_ms);
+    report("timeline (`GET /usagers/{id}/chronologie`)", timeline_ms);
+    report(
+        "transmissions of a person (`GET /usagers/{id}/transmissions`)",
+        list_ms,
+    );
+    report(
+        "search, whole organisation (`GET /recherche?q=`)",
+        search_wide,
+    );
+    report("search, one unit's reader", search_unit);
+    report(
+        "write a transmission (`POST /api/v1/usagers/{id}/transmissions`)",
+        write_ms,
+    );
     Ok(())
 }
 

@@ -60,6 +60,12 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Rebuild the full-text search index from the records (after restoring a backup made by
+    /// another version, or to check it): every transmission and note is indexed again.
+    SearchReindex {
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Administration from the command line.
     Admin {
         #[command(subcommand)]
@@ -219,6 +225,12 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
                     println!("{line}");
                 }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::SearchReindex { db } => {
+            let app = app(open_db(&db).await?);
+            let n = app.reindex_search().await?;
+            println!("Index de recherche reconstruit : {n} documents.");
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate { db } => {

@@ -78,6 +78,7 @@ pub mod organisation;
 pub mod plan_soins;
 pub mod projet;
 pub mod records;
+pub mod search;
 pub mod session;
 pub mod soins;
 pub mod transmission;
@@ -197,6 +198,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "plan_soins",
         include_str!("../migrations/sqlite/0008_plan_soins.sql"),
         include_str!("../migrations/postgres/0008_plan_soins.sql"),
+    ),
+    (
+        12,
+        "search",
+        include_str!("../migrations/sqlite/0012_search.sql"),
+        include_str!("../migrations/postgres/0012_search.sql"),
     ),
 ];
 
@@ -334,6 +341,24 @@ pub mod testing {
         sqlx::query(sqlx::AssertSqlSafe(format!("create schema {schema}")))
             .execute(&admin)
             .await?;
+        admin.close().await;
+        let options = PgConnectOptions::from_str(&url)?.options([("search_path", schema.as_str())]);
+        let db = Db::connect_postgres(options).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// A PostgreSQL schema kept between runs (created if missing, migrated): the benchmark's
+    /// large data set is loaded once and measured many times.
+    pub async fn postgres_kept(schema: &str) -> Result<Db> {
+        let url = pg_url();
+        let schema = sanitize(schema);
+        let admin = PgPool::connect(&url).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "create schema if not exists {schema}"
+        )))
+        .execute(&admin)
+        .await?;
         admin.close().await;
         let options = PgConnectOptions::from_str(&url)?.options([("search_path", schema.as_str())]);
         let db = Db::connect_postgres(options).await?;

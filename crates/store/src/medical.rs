@@ -215,6 +215,23 @@ pub async fn current_emergency(
     )
 }
 
+/// The persons whose medical file `user` may read now through a delegation (on `today`) or an
+/// emergency access (at `now`): what a search adds to the reader's own medical rights.
+pub async fn temporary_access_persons(
+    db: &Db,
+    org: Uuid,
+    user: Uuid,
+    today: &str,
+    now: i64,
+) -> Result<Vec<Uuid>> {
+    Ok(on_pool!(db, p => sqlx::query_scalar(
+        "select usager_id from medical_delegation where organisation_id = $1 and delegate_id = $2 \
+         and revoked_at is null and starts_on <= $3 and ends_on >= $3 \
+         union select usager_id from medical_emergency_access where organisation_id = $1 \
+         and user_id = $2 and opened_at <= $4 and ends_at > $4")
+        .bind(org).bind(user).bind(today).bind(now).fetch_all(p).await?))
+}
+
 /// Emergency accesses not reviewed yet, oldest first.
 pub async fn unreviewed_emergencies(db: &Db, org: Uuid) -> Result<Vec<EmergencyRow>> {
     let sql = format!(

@@ -259,3 +259,61 @@ pub async fn set_visit(
         .execute(&mut *c).await?.rows_affected());
     Ok(())
 }
+
+/// Inserts many first versions at once (the synthetic-data generator; the use cases write one at a
+/// time through [`insert`]). Rows per statement stay under SQLite's bound-parameter limit.
+pub async fn bulk_insert(tx: &mut Tx, rows: &[NewTransmission]) -> Result<()> {
+    for chunk in rows.chunks(1000) {
+        on_tx!(tx, c => {
+            let mut qb = sqlx::QueryBuilder::new(
+                "insert into transmission (organisation_id, id, usager_id, etablissement_id, unite_id, \
+                 category, important, version, written_at, written_by, updated_at) ");
+            qb.push_values(chunk, |mut b, t| {
+                b.push_bind(t.organisation_id).push_bind(t.id).push_bind(t.usager_id)
+                    .push_bind(t.etablissement_id).push_bind(t.unite_id).push_bind(&t.category)
+                    .push_bind(t.content.important).push_bind(1i64).push_bind(t.at).push_bind(t.by)
+                    .push_bind(t.at);
+            });
+            qb.build().execute(&mut *c).await?;
+            let mut qb = sqlx::QueryBuilder::new(
+                "insert into transmission_version (organisation_id, transmission_id, version, cible, \
+                 donnees, actions, resultats, important, reason, written_at, written_by) ");
+            qb.push_values(chunk, |mut b, t| {
+                b.push_bind(t.organisation_id).push_bind(t.id).push_bind(1i64)
+                    .push_bind(&t.content.cible).push_bind(&t.content.donnees)
+                    .push_bind(&t.content.actions).push_bind(&t.content.resultats)
+                    .push_bind(t.content.important).push_bind(None::<String>).push_bind(t.at)
+                    .push_bind(t.by);
+            });
+            qb.build().execute(&mut *c).await?.rows_affected()
+        });
+    }
+    Ok(())
+}
+
+/// A transmission with its organisation (for walking every organisation's transmissions).
+#[derive(Debug, Clone, FromRow, PartialEq)]
+pub struct OrgTransmissionRow {
+    pub organisation_id: Uuid,
+    #[sqlx(flatten)]
+    pub row: TransmissionRow,
+}
+
+/// Every transmission of every organisation with its current version, by (organisation, id)
+/// after `after`: the search index rebuild walks them in pages.
+pub async fn page_all(
+    db: &Db,
+    after: Option<(Uuid, Uuid)>,
+    limit: i64,
+) -> Result<Vec<OrgTransmissionRow>> {
+    let (org, id) = after.unwrap_or((Uuid::nil(), Uuid::nil()));
+    let sql = format!(
+        "{} where (t.organisation_id > $1 or (t.organisation_id = $1 and t.id > $2)) \
+         order by t.organisation_id, t.id limit $3",
+        SELECT.replacen("select ", "select t.organisation_id, ", 1)
+    );
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(org).bind(id).bind(limit).fetch_all(p).await?),
+    )
+}

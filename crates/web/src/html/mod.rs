@@ -35,6 +35,7 @@ pub mod medical;
 pub mod partner;
 pub mod plan_soins;
 pub mod projet;
+pub mod search;
 pub mod serafin;
 pub mod session;
 pub mod soins;
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(soins::router())
         .merge(plan_soins::router())
         .merge(transmission::router())
+        .merge(search::router())
 }
 
 /// One option of a `<select>`.
