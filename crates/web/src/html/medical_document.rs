@@ -232,7 +232,7 @@ fn size_fr(n: i64) -> String {
     if n >= 1024 * 1024 {
         format!("{:.1} Mo", n as f64 / (1024.0 * 1024.0)).replace('.', ",")
     } else {
-        format!("{} ko", (n + 1023) / 1024)
+        format!("{} ko", n / 1024 + i64::from(n % 1024 != 0))
     }
 }
 
