@@ -1759,7 +1759,10 @@ impl App {
         self.load_demo_links(ctx, org, &partners, today).await?;
         self.load_demo_consents(ctx, org, &circles, &partners, &entries, today)
             .await?;
-        self.load_demo_projets(org, &circles, &entries, today).await
+        self.load_demo_projets(org, &circles, &entries, today)
+            .await?;
+        let residents = [org.person(0)?.id, org.person(1)?.id, org.person(4)?.id];
+        self.load_demo_medical_documents(&residents, today).await
     }
 
     async fn load_demo_partners(
@@ -4335,7 +4338,7 @@ fn demo_text(p: &DemoPerson, text: &str, on: Date) -> String {
 }
 
 impl App {
-    async fn demo_ctx(&self, login: &str) -> AppResult<Ctx> {
+    pub(crate) async fn demo_ctx(&self, login: &str) -> AppResult<Ctx> {
         let user = parcours_store::account::find_user_by_login(&self.db, login)
             .await?
             .ok_or_else(|| AppError::Internal(format!("demo account {login} missing")))?;

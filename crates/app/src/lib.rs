@@ -24,6 +24,7 @@ pub mod entourage;
 pub mod evaluation;
 pub mod home;
 pub mod medical;
+pub mod medical_document;
 pub mod partner;
 pub mod plan_soins;
 pub mod projet;

@@ -139,6 +139,8 @@ pub struct MedicalFile {
     pub treatments: Option<TreatmentView>,
     /// Newest first.
     pub observations: Vec<ObservationView>,
+    /// Medical documents (withdrawn ones included, marked), newest first; never their bytes.
+    pub documents: Vec<crate::medical_document::DocumentItem>,
     /// Whether the reader may also write.
     pub can_write: bool,
     /// When the file is open through a delegation or an emergency opening: which, and until when
@@ -167,6 +169,15 @@ impl TemporaryAccess {
                 time_fr(*until)
             ),
         }
+    }
+}
+
+/// The detail of a read's audit event: the delegation or emergency opening it went through.
+fn read_detail(temporary: &Option<TemporaryAccess>) -> serde_json::Value {
+    match temporary {
+        Some(TemporaryAccess::Delegation { id, .. }) => json!({"delegation": id}),
+        Some(TemporaryAccess::Emergency { id, .. }) => json!({"bris_de_glace": id}),
+        None => json!({}),
     }
 }
 
@@ -369,6 +380,26 @@ impl App {
                     until: micros_to_ts(e.ends_at),
                 }),
         )
+    }
+
+    /// The detail of a read's audit event: which temporary access it went through, if any.
+    pub(crate) async fn medical_read_detail(
+        &self,
+        ctx: &Ctx,
+        usager: UsagerId,
+    ) -> AppResult<serde_json::Value> {
+        let temporary = if self.medical_role_allows(ctx, Action::ReadMedical).await? {
+            None
+        } else {
+            self.temporary_access(ctx, usager).await?
+        };
+        Ok(read_detail(&temporary))
+    }
+
+    /// Whether the professional's role may write medical files (writing always follows the role;
+    /// the caller has passed the gate for the person).
+    pub(crate) async fn may_write_medical(&self, ctx: &Ctx) -> AppResult<bool> {
+        self.medical_role_allows(ctx, Action::WriteMedical).await
     }
 
     /// Whether the professional's role may read or write medical files: the organisation's setting
@@ -639,16 +670,13 @@ impl App {
                 texte: r.texte,
             });
         }
+        let documents = self.document_items(ctx, usager, &names).await?;
         self.audit_alone(
             ctx,
             AuditAction::MedicalRead,
             Some(usager),
             "dossier_medical",
-            match &temporary {
-                Some(TemporaryAccess::Delegation { id, .. }) => json!({"delegation": id}),
-                Some(TemporaryAccess::Emergency { id, .. }) => json!({"bris_de_glace": id}),
-                None => json!({}),
-            },
+            read_detail(&temporary),
         )
         .await?;
         Ok(MedicalFile {
@@ -657,6 +685,7 @@ impl App {
             vaccinations,
             treatments,
             observations,
+            documents,
             can_write,
             temporary: temporary.map(|t| t.describe()),
         })

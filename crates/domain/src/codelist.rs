@@ -126,6 +126,12 @@ code_list!(
     "cible",
     "cibles-transmission.csv"
 );
+code_list!(
+    /// Types of the medical documents of the medical file: `data/types-document-medical.csv`.
+    types_document_medical,
+    "type",
+    "types-document-medical.csv"
+);
 
 #[cfg(test)]
 mod tests {
@@ -142,6 +148,7 @@ mod tests {
             consent_purposes(),
             projet_types(),
             cibles_transmission(),
+            types_document_medical(),
         ] {
             assert!(list.codes.len() >= 5, "{}", list.name);
             let mut codes: Vec<_> = list.codes.iter().map(|c| &c.code).collect();

@@ -14,6 +14,7 @@ pub mod identity;
 pub mod ids;
 pub mod input;
 pub mod medical;
+pub mod medical_document;
 pub mod orientation;
 pub mod partner;
 pub mod plan_soins;

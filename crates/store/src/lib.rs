@@ -74,6 +74,7 @@ pub mod account;
 pub mod admission;
 pub mod audit;
 pub mod medical;
+pub mod medical_document;
 pub mod organisation;
 pub mod plan_soins;
 pub mod projet;
@@ -198,6 +199,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "plan_soins",
         include_str!("../migrations/sqlite/0008_plan_soins.sql"),
         include_str!("../migrations/postgres/0008_plan_soins.sql"),
+    ),
+    (
+        11,
+        "medical_documents",
+        include_str!("../migrations/sqlite/0011_medical_documents.sql"),
+        include_str!("../migrations/postgres/0011_medical_documents.sql"),
     ),
     (
         12,

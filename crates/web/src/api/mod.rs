@@ -25,6 +25,7 @@ pub mod aggir;
 pub mod entourage;
 pub mod evaluation;
 pub mod medical;
+pub mod medical_document;
 pub mod partner;
 pub mod plan_soins;
 pub mod projet;
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .merge(projet::router())
         .merge(evaluation::router())
         .merge(medical::router())
+        .merge(medical_document::router())
         .merge(soins::router())
         .merge(plan_soins::router())
         .merge(transmission::router())
@@ -85,6 +87,9 @@ pub fn router() -> Router<AppState> {
         medical::set_treatments, medical::access_settings, medical::set_access,
         medical::list_delegations, medical::grant_delegation, medical::revoke_delegation,
         medical::break_glass, medical::review_queue, medical::review,
+        medical_document::list_documents, medical_document::add_document, medical_document::get_document,
+        medical_document::download_document, medical_document::correct_document,
+        medical_document::replace_document, medical_document::withdraw_document,
         soins::record_releve, soins::summary, soins::series, soins::cancel_mesure, soins::correct_mesure,
         plan_soins::plan, plan_soins::create_tache, plan_soins::update_tache, plan_soins::stop_tache,
         plan_soins::record_realisation, plan_soins::unit_day,

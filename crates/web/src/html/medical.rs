@@ -130,6 +130,7 @@ async fn medical_page(
         }
         "delegation" => Some("Délégation enregistrée."),
         "revocation" => Some("Délégation révoquée."),
+        "document" => Some("Document versé au dossier médical."),
         _ => None,
     };
     let page = medical_page_for(

@@ -32,6 +32,7 @@ pub mod admission;
 pub mod aggir;
 pub mod entourage;
 pub mod medical;
+pub mod medical_document;
 pub mod partner;
 pub mod plan_soins;
 pub mod projet;
@@ -54,6 +55,7 @@ pub fn router() -> Router<AppState> {
         .merge(serafin::router())
         .merge(admin::router())
         .merge(medical::router())
+        .merge(medical_document::router())
         .merge(soins::router())
         .merge(plan_soins::router())
         .merge(transmission::router())
