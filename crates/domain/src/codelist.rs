@@ -126,6 +126,12 @@ code_list!(
     "cible",
     "cibles-transmission.csv"
 );
+code_list!(
+    /// Types of écrits professionnels (note d'observation, bilan…): `data/types-ecrit.csv`.
+    types_ecrit,
+    "kind",
+    "types-ecrit.csv"
+);
 
 #[cfg(test)]
 mod tests {
@@ -142,6 +148,7 @@ mod tests {
             consent_purposes(),
             projet_types(),
             cibles_transmission(),
+            types_ecrit(),
         ] {
             assert!(list.codes.len() >= 5, "{}", list.name);
             let mut codes: Vec<_> = list.codes.iter().map(|c| &c.code).collect();
