@@ -21,6 +21,7 @@ use crate::AppState;
 
 pub mod admin;
 pub mod admission;
+pub mod ecrit;
 pub mod aggir;
 pub mod entourage;
 pub mod evaluation;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(soins::router())
         .merge(plan_soins::router())
         .merge(transmission::router())
+        .merge(ecrit::router())
 }
 
 #[derive(OpenApi)]
@@ -88,6 +90,7 @@ pub fn router() -> Router<AppState> {
         plan_soins::record_realisation, plan_soins::unit_day,
         transmission::write_transmission, transmission::list_transmissions, transmission::get_transmission,
         transmission::correct_transmission, transmission::mark_read, transmission::releve, transmission::mark_all_read,
+        ecrit::write_ecrit, ecrit::list_ecrits, ecrit::get_ecrit, ecrit::correct_ecrit, ecrit::withdraw_ecrit,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)

@@ -30,6 +30,7 @@ macro_rules! form_errors {
 pub mod admin;
 pub mod admission;
 pub mod aggir;
+pub mod ecrit;
 pub mod entourage;
 pub mod medical;
 pub mod partner;
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(soins::router())
         .merge(plan_soins::router())
         .merge(transmission::router())
+        .merge(ecrit::router())
 }
 
 /// One option of a `<select>`.
