@@ -188,9 +188,7 @@ impl RawFilter {
         };
         let profession = match self.profession.trim() {
             "" => None,
-            p => e
-                .take(Profession::parse(p))
-                .map(|p| p.code().to_string()),
+            p => e.take(Profession::parse(p)).map(|p| p.code().to_string()),
         };
         if !e.is_empty() {
             return Err(AppError::Validation(e));
@@ -378,16 +376,18 @@ impl App {
             ));
         }
         let mut e = parcours_domain::error::FieldErrors::default();
-        let reason = e.take(input::text("reason", &raw.reason, input::LONG_TEXT).map_err(|f| {
-            if raw.reason.trim().is_empty() {
-                parcours_domain::error::FieldError::new(
-                    "reason",
-                    "Indiquez le motif de la correction.",
-                )
-            } else {
-                f
-            }
-        }));
+        let reason = e.take(
+            input::text("reason", &raw.reason, input::LONG_TEXT).map_err(|f| {
+                if raw.reason.trim().is_empty() {
+                    parcours_domain::error::FieldError::new(
+                        "reason",
+                        "Indiquez le motif de la correction.",
+                    )
+                } else {
+                    f
+                }
+            }),
+        );
         let content = match raw.content(self.today()) {
             Ok(c) => Some(c),
             Err(errs) => {
@@ -416,7 +416,10 @@ impl App {
             && new.event_date == row.event_date
             && new.scope == row.scope
         {
-            return Err(AppError::field("text", "Aucune modification à enregistrer."));
+            return Err(AppError::field(
+                "text",
+                "Aucune modification à enregistrer.",
+            ));
         }
         let mut tx = self.begin().await?;
         let v = store::correct(

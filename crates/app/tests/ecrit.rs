@@ -216,14 +216,15 @@ async fn a_correction_is_a_new_version_and_may_only_narrow_the_scope(fx: Fixture
     );
     fix.text = "Éléments qui relèvent de la psychologue.".into();
     // A reason is required.
-    let e = fx.app.correct_ecrit(&psy, u, id, 1, &fix).await.unwrap_err();
+    let e = fx
+        .app
+        .correct_ecrit(&psy, u, id, 1, &fix)
+        .await
+        .unwrap_err();
     let AppError::Validation(v) = e else {
         panic!("{e:?}")
     };
-    assert_eq!(
-        v.get("reason"),
-        Some("Indiquez le motif de la correction.")
-    );
+    assert_eq!(v.get("reason"), Some("Indiquez le motif de la correction."));
     fix.reason = "Contenu réservé aux psychologues".into();
     // Only the author corrects.
     assert!(matches!(
@@ -249,7 +250,10 @@ async fn a_correction_is_a_new_version_and_may_only_narrow_the_scope(fx: Fixture
     assert_eq!(h.versions.len(), 2);
     assert_eq!(h.versions[0].title, "Entretien du 20/11");
     assert_eq!(h.versions[0].scope.code(), "equipe");
-    assert_eq!(h.versions[1].reason.as_deref(), Some("Contenu réservé aux psychologues"));
+    assert_eq!(
+        h.versions[1].reason.as_deref(),
+        Some("Contenu réservé aux psychologues")
+    );
     assert_eq!(h.ecrit.version, 2);
     assert_eq!(h.ecrit.kind_label, "Bilan psychologique");
     assert_eq!(h.ecrit.author_profession_label, "Psychologue");
@@ -263,11 +267,19 @@ async fn a_correction_is_a_new_version_and_may_only_narrow_the_scope(fx: Fixture
     // Widening is refused.
     let mut wide = fix.clone();
     wide.scope = "equipe".into();
-    let e = fx.app.correct_ecrit(&psy, u, id, 2, &wide).await.unwrap_err();
+    let e = fx
+        .app
+        .correct_ecrit(&psy, u, id, 2, &wide)
+        .await
+        .unwrap_err();
     let AppError::Validation(v) = e else {
         panic!("{e:?}")
     };
-    assert!(v.get("scope").unwrap().contains("seulement être restreinte"));
+    assert!(
+        v.get("scope")
+            .unwrap()
+            .contains("seulement être restreinte")
+    );
     // Nothing changed: refused.
     assert!(matches!(
         fx.app.correct_ecrit(&psy, u, id, 2, &fix).await,
@@ -288,21 +300,35 @@ async fn a_withdrawn_note_stays_readable_marked_withdrawn(fx: Fixture) {
     let cds = fx.ctx("cds.ditep").await;
     let a = fx
         .app
-        .write_ecrit(&educ, u, &note("note_incident", "Incident au repas", "equipe"))
+        .write_ecrit(
+            &educ,
+            u,
+            &note("note_incident", "Incident au repas", "equipe"),
+        )
         .await
         .unwrap();
     let b = fx
         .app
-        .write_ecrit(&educ, u, &note("note_observation", "Sortie au parc", "equipe"))
+        .write_ecrit(
+            &educ,
+            u,
+            &note("note_observation", "Sortie au parc", "equipe"),
+        )
         .await
         .unwrap();
     // A reader who is neither the author nor the encadrement cannot withdraw.
     assert!(matches!(
-        fx.app.withdraw_ecrit(&psy, u, a, 1, "Erreur de dossier").await,
+        fx.app
+            .withdraw_ecrit(&psy, u, a, 1, "Erreur de dossier")
+            .await,
         Err(AppError::Forbidden(_))
     ));
     // A reason is required.
-    let e = fx.app.withdraw_ecrit(&educ, u, a, 1, "  ").await.unwrap_err();
+    let e = fx
+        .app
+        .withdraw_ecrit(&educ, u, a, 1, "  ")
+        .await
+        .unwrap_err();
     let AppError::Validation(v) = e else {
         panic!("{e:?}")
     };
@@ -345,7 +371,11 @@ async fn a_withdrawn_note_stays_readable_marked_withdrawn(fx: Fixture) {
     ));
     let h = fx.app.ecrit_history(&educ, u, a).await.unwrap();
     assert!(h.ecrit.withdrawn.is_some() && !h.can_correct && !h.can_withdraw);
-    let codes: Vec<_> = audit_events(&fx, u).await.into_iter().map(|e| e.0).collect();
+    let codes: Vec<_> = audit_events(&fx, u)
+        .await
+        .into_iter()
+        .map(|e| e.0)
+        .collect();
     assert_eq!(codes.iter().filter(|c| *c == "ecrit.retrait").count(), 2);
 }
 
@@ -501,7 +531,11 @@ async fn every_read_and_write_is_audited_without_the_content(fx: Fixture) {
         .await
         .unwrap();
     fx.app.ecrit_history(&psy, u, id).await.unwrap();
-    let mut fix = note("bilan_psychologique", "Bilan confidentiel (v2)", "profession");
+    let mut fix = note(
+        "bilan_psychologique",
+        "Bilan confidentiel (v2)",
+        "profession",
+    );
     fix.reason = "Complément".into();
     fx.app.correct_ecrit(&psy, u, id, 1, &fix).await.unwrap();
     fx.app

@@ -157,15 +157,13 @@ impl RawEcrit {
     pub fn content(&self, today: Date) -> Result<Content, FieldErrors> {
         let mut e = FieldErrors::default();
         let kind = e.take(types_ecrit().parse_code("kind", &self.kind));
-        let title = e.take(
-            input::text("title", &self.title, TITLE_MAX).map_err(|f| {
-                if self.title.trim().is_empty() {
-                    FieldError::new("title", "Donnez un titre à l'écrit.")
-                } else {
-                    f
-                }
-            }),
-        );
+        let title = e.take(input::text("title", &self.title, TITLE_MAX).map_err(|f| {
+            if self.title.trim().is_empty() {
+                FieldError::new("title", "Donnez un titre à l'écrit.")
+            } else {
+                f
+            }
+        }));
         let text = match input::opt_text("text", &self.text, TEXT_MAX) {
             Ok(Some(t)) => Some(t),
             Ok(None) => {
@@ -193,7 +191,9 @@ impl RawEcrit {
         };
         let scope = e.take(Scope::parse(&self.scope));
         match (kind, title, text, event_date, scope) {
-            (Some(kind), Some(title), Some(text), Some(event_date), Some(scope)) if e.is_empty() => {
+            (Some(kind), Some(title), Some(text), Some(event_date), Some(scope))
+                if e.is_empty() =>
+            {
                 Ok(Content {
                     kind,
                     title,

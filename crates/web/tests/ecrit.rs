@@ -41,7 +41,9 @@ async fn pages_write_hide_correct_and_withdraw(t: TestApp) {
     let (status, body) = t.page(&psy, &list).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("<h1>Écrits professionnels</h1>"));
-    assert!(body.contains(&format!("href=\"/usagers/{u}/ecrits\">Écrits professionnels</a>")));
+    assert!(body.contains(&format!(
+        "href=\"/usagers/{u}/ecrits\">Écrits professionnels</a>"
+    )));
     assert!(body.contains("Aucun écrit."));
     let (status, body) = t.page(&psy, &format!("{list}/nouveau")).await;
     assert_eq!(status, StatusCode::OK);
@@ -53,7 +55,10 @@ async fn pages_write_hide_correct_and_withdraw(t: TestApp) {
         vec![
             ("kind", "bilan_psychologique"),
             ("title", title),
-            ("text", "Lucas investit les séances.\nPoints d'appui : le dessin."),
+            (
+                "text",
+                "Lucas investit les séances.\nPoints d'appui : le dessin.",
+            ),
             ("event_date", date),
             ("scope", scope),
         ]
@@ -66,7 +71,11 @@ async fn pages_write_hide_correct_and_withdraw(t: TestApp) {
     assert!(body.contains("aria-describedby=\"event_date-erreur"));
     assert!(body.contains("Donnez un titre à l&#39;écrit."));
     let (status, location, _) = t
-        .post_form(&psy, &list, &note("Bilan du trimestre", "2026-11-20", "profession"))
+        .post_form(
+            &psy,
+            &list,
+            &note("Bilan du trimestre", "2026-11-20", "profession"),
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(location.starts_with(&format!("{list}/")) && location.ends_with("?ok=ecrit"));
@@ -104,15 +113,11 @@ async fn pages_write_hide_correct_and_withdraw(t: TestApp) {
     assert_eq!(status, StatusCode::FORBIDDEN);
     let mut fix = note("Point d'équipe du 21/11", "2026-11-21", "equipe");
     fix.push(("version", "1"));
-    let (status, _, body) = t
-        .post_form(&psy, &format!("{team}/correction"), &fix)
-        .await;
+    let (status, _, body) = t.post_form(&psy, &format!("{team}/correction"), &fix).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("Indiquez le motif de la correction."));
     fix.push(("reason", "Date dans le titre"));
-    let (status, location, _) = t
-        .post_form(&psy, &format!("{team}/correction"), &fix)
-        .await;
+    let (status, location, _) = t.post_form(&psy, &format!("{team}/correction"), &fix).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
     let (_, body) = t.page(&educ, &team).await;
     assert!(body.contains("Versions (2)"));
@@ -132,7 +137,10 @@ async fn pages_write_hide_correct_and_withdraw(t: TestApp) {
         .post_form(
             &psy,
             &format!("{team}/retrait"),
-            &[("version", "2"), ("withdrawal_reason", "Doublon du compte rendu")],
+            &[
+                ("version", "2"),
+                ("withdrawal_reason", "Doublon du compte rendu"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -162,8 +170,12 @@ async fn the_api_keeps_notes_within_their_scope(t: TestApp) {
                "event_date": "2026-11-19", "scope": scope})
     };
     let (status, v) = t
-        .post(&psy, &path, json!({"kind": "compte_rendu_entretien", "title": "x", "text": "y",
-                                  "event_date": "2026-12-01", "scope": "profession"}))
+        .post(
+            &psy,
+            &path,
+            json!({"kind": "compte_rendu_entretien", "title": "x", "text": "y",
+                                  "event_date": "2026-12-01", "scope": "profession"}),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
@@ -184,7 +196,10 @@ async fn the_api_keeps_notes_within_their_scope(t: TestApp) {
             .map(|i| i["title"].as_str().unwrap().to_string())
             .collect()
     };
-    assert_eq!(titles(&t.read(&psy2, &path).await), ["Synthèse", "Entretien"]);
+    assert_eq!(
+        titles(&t.read(&psy2, &path).await),
+        ["Synthèse", "Entretien"]
+    );
     assert_eq!(titles(&t.read(&cds, &path).await), ["Synthèse"]);
     let seen = t.read(&educ, &path).await;
     assert!(titles(&seen).is_empty());
@@ -223,9 +238,7 @@ async fn the_api_keeps_notes_within_their_scope(t: TestApp) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(message(&v, "scope").contains("restreinte"));
     // Filters and withdrawal.
-    let v = t
-        .read(&psy, &format!("{path}?type=note_incident"))
-        .await;
+    let v = t.read(&psy, &format!("{path}?type=note_incident")).await;
     assert!(titles(&v).is_empty());
     let v = t
         .read(&psy, &format!("{path}?profession=psychologue"))

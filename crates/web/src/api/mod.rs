@@ -21,8 +21,8 @@ use crate::AppState;
 
 pub mod admin;
 pub mod admission;
-pub mod ecrit;
 pub mod aggir;
+pub mod ecrit;
 pub mod entourage;
 pub mod evaluation;
 pub mod medical;
