@@ -52,6 +52,10 @@ pub enum AuditAction {
     PlanSoinsRead,
     PlanSoinsChange,
     PlanSoinsRecord,
+    EcritWrite,
+    EcritCorrect,
+    EcritWithdraw,
+    EcritRead,
 }
 
 impl AuditAction {
@@ -98,6 +102,10 @@ impl AuditAction {
         AuditAction::PlanSoinsRead,
         AuditAction::PlanSoinsChange,
         AuditAction::PlanSoinsRecord,
+        AuditAction::EcritWrite,
+        AuditAction::EcritCorrect,
+        AuditAction::EcritWithdraw,
+        AuditAction::EcritRead,
     ];
 
     pub fn code(self) -> &'static str {
@@ -144,6 +152,10 @@ impl AuditAction {
             AuditAction::PlanSoinsRead => "plan_soins.consultation",
             AuditAction::PlanSoinsChange => "plan_soins.modification",
             AuditAction::PlanSoinsRecord => "plan_soins.realisation",
+            AuditAction::EcritWrite => "ecrit.ecriture",
+            AuditAction::EcritCorrect => "ecrit.correction",
+            AuditAction::EcritWithdraw => "ecrit.retrait",
+            AuditAction::EcritRead => "ecrit.consultation",
         }
     }
 
@@ -195,6 +207,10 @@ impl AuditAction {
             AuditAction::PlanSoinsRead => "Consultation du plan de soins",
             AuditAction::PlanSoinsChange => "Modification du plan de soins",
             AuditAction::PlanSoinsRecord => "Réalisation d'une tâche du plan de soins",
+            AuditAction::EcritWrite => "Écriture d'un écrit professionnel",
+            AuditAction::EcritCorrect => "Correction d'un écrit professionnel",
+            AuditAction::EcritWithdraw => "Retrait d'un écrit professionnel",
+            AuditAction::EcritRead => "Consultation des écrits professionnels",
         }
     }
 

@@ -1762,7 +1762,8 @@ impl App {
         self.load_demo_projets(org, &circles, &entries, today)
             .await?;
         let residents = [org.person(0)?.id, org.person(1)?.id, org.person(4)?.id];
-        self.load_demo_medical_documents(&residents, today).await
+        self.load_demo_medical_documents(&residents, today).await?;
+        self.load_demo_ecrits(org, today).await
     }
 
     async fn load_demo_partners(
@@ -4734,6 +4735,115 @@ impl App {
             if done == 500 || done % 20_000 == 0 {
                 self.db.optimize().await?;
             }
+        }
+        Ok(())
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Écrits professionnels: a few notes on DITEP young people of the internat, in each scope, one
+// corrected and one withdrawn, written by their authors through the use cases.
+
+/// (person index, author login, type, title, text, days ago, scope)
+type DemoEcrit = (
+    u64,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    &'static str,
+);
+
+const DEMO_ECRITS: &[DemoEcrit] = &[
+    (
+        32,
+        "educ.internat",
+        "note_observation",
+        "Temps du coucher",
+        "{prenom} a eu du mal à s'endormir cette semaine : il demande à garder la lumière du couloir. \
+         Un temps calme de lecture avant le coucher l'aide ; à poursuivre.",
+        3,
+        "equipe",
+    ),
+    (
+        32,
+        "psy.ditep",
+        "compte_rendu_entretien",
+        "Entretien individuel",
+        "Entretien de 45 minutes. {prenom} évoque ses inquiétudes au sujet de la séparation de ses \
+         parents. Il accepte un rythme d'un entretien par quinzaine.",
+        6,
+        "profession",
+    ),
+    (
+        32,
+        "psy.ditep",
+        "compte_rendu_synthese",
+        "Préparation de la réunion de synthèse",
+        "Points à aborder : l'accrochage scolaire, les retours en famille du week-end, le suivi \
+         orthophonique. Avis de la psychologue à partager avec l'encadrement.",
+        10,
+        "encadrement",
+    ),
+    (
+        34,
+        "educ.internat",
+        "note_incident",
+        "Altercation au réfectoire",
+        "Au repas du soir, {prenom} a renversé son plateau après une remarque d'un autre jeune. \
+         Retour au calme en dix minutes avec l'éducateur ; échange le lendemain matin.",
+        2,
+        "equipe",
+    ),
+    (
+        34,
+        "psy.ditep",
+        "bilan_psychologique",
+        "Bilan psychologique annuel",
+        "Synthèse des séances de l'année : progrès dans l'expression des émotions, anxiété \
+         persistante lors des changements de groupe. Propositions pour le projet personnalisé.",
+        20,
+        "profession",
+    ),
+];
+
+impl App {
+    async fn load_demo_ecrits(&self, org: &DemoOrg, today: Date) -> AppResult<()> {
+        use parcours_domain::ecrit::RawEcrit;
+        let mut ids = Vec::new();
+        for (index, login, kind, title, text, days, scope) in DEMO_ECRITS {
+            let p = org.person(*index)?;
+            let ctx = self.demo_ctx(login).await?;
+            let on = shift(today, -days);
+            let raw = RawEcrit {
+                kind: kind.to_string(),
+                title: title.to_string(),
+                text: demo_text(p, text, on),
+                event_date: on.to_string(),
+                scope: scope.to_string(),
+                reason: String::new(),
+            };
+            let id = self.write_ecrit(&ctx, p.id, &raw).await?;
+            ids.push((ctx, p.id, raw, id));
+        }
+        // The first note corrected by its author; the incident note withdrawn by the chef de service.
+        if let Some((ctx, usager, raw, id)) = ids.first() {
+            let mut fix = raw.clone();
+            fix.text.push_str(" Veilleuse installée dans la chambre.");
+            fix.reason = "Ajout de la solution retenue".to_string();
+            self.correct_ecrit(ctx, *usager, *id, 1, &fix).await?;
+        }
+        if let Some((_, usager, _, id)) = ids.get(3) {
+            let cds = self.demo_ctx("cds.ditep").await?;
+            self.withdraw_ecrit(
+                &cds,
+                *usager,
+                *id,
+                1,
+                "Note saisie en double, voir la transmission du même soir",
+            )
+            .await?;
         }
         Ok(())
     }

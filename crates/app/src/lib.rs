@@ -20,6 +20,7 @@ pub mod audit;
 pub mod auth;
 pub mod consent;
 pub mod demo;
+pub mod ecrit;
 pub mod entourage;
 pub mod evaluation;
 pub mod home;

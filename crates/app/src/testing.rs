@@ -37,7 +37,28 @@ pub const ACCOUNTS: &[(&str, &str, &str, &str, &[&str])] = &[
         "educateur",
         &["D/internat"],
     ),
+    ("psy.ditep", "Élise", "Fontaine", "psychologue", &["D"]),
+    ("psy2.ditep", "Jeanne", "Morel", "psychologue", &["D"]),
+    ("cds.ditep", "Nadia", "Benali", "chef_de_service", &["D"]),
 ];
+
+/// The profession of a fixture account (`autre` when not listed): the écrits professionnels'
+/// visibility scopes depend on it.
+pub const PROFESSIONS: &[(&str, &str)] = &[
+    ("direction", "directeur"),
+    ("educ.internat", "educateur_specialise"),
+    ("psy.ditep", "psychologue"),
+    ("psy2.ditep", "psychologue"),
+    ("cds.ditep", "chef_de_service"),
+];
+
+fn profession_of(login: &str) -> &'static str {
+    PROFESSIONS
+        .iter()
+        .find(|(l, _)| *l == login)
+        .map(|(_, p)| *p)
+        .unwrap_or("autre")
+}
 
 fn password_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
@@ -129,7 +150,7 @@ impl Fixture {
                 login: login.to_string(),
                 first_name: first.to_string(),
                 last_name: last.to_string(),
-                profession: "autre".into(),
+                profession: profession_of(login).into(),
                 rpps: None,
                 adeli: None,
                 role: role.to_string(),

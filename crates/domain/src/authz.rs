@@ -74,6 +74,9 @@ pub enum Action {
     ReadCareRecord,
     /// Record measures and care in the care record.
     WriteCareRecord,
+    /// Write an écrit professionnel about a person (reading one needs `ReadCareRecord` and the
+    /// note's visibility scope, see `ecrit::may_read`).
+    WriteEcrit,
 }
 
 impl Action {
@@ -104,6 +107,7 @@ impl Action {
         Action::WriteMedical,
         Action::ReadCareRecord,
         Action::WriteCareRecord,
+        Action::WriteEcrit,
     ];
 
     pub fn code(&self) -> &'static str {
@@ -134,6 +138,7 @@ impl Action {
             Action::WriteMedical => "write_medical",
             Action::ReadCareRecord => "read_care_record",
             Action::WriteCareRecord => "write_care_record",
+            Action::WriteEcrit => "write_ecrit",
         }
     }
 
@@ -253,6 +258,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::WriteProjet,
             A::SignProjetForStructure,
             A::ReadCareRecord,
+            A::WriteEcrit,
         ],
     ),
     (
@@ -277,6 +283,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::WriteProjet,
             A::SignProjetForStructure,
             A::ReadCareRecord,
+            A::WriteEcrit,
         ],
     ),
     (
@@ -313,6 +320,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::ReadMedical,
             A::WriteMedical,
             A::ReadCareRecord,
+            A::WriteEcrit,
             A::WriteCareRecord,
         ],
     ),
@@ -332,6 +340,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::ReadMedical,
             A::WriteMedical,
             A::ReadCareRecord,
+            A::WriteEcrit,
             A::WriteCareRecord,
         ],
     ),
@@ -344,6 +353,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::ViewPartners,
             A::WriteProjet,
             A::ReadCareRecord,
+            A::WriteEcrit,
             A::WriteCareRecord,
         ],
     ),
@@ -360,6 +370,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::EvaluateNeeds,
             A::WriteProjet,
             A::ReadCareRecord,
+            A::WriteEcrit,
             A::WriteCareRecord,
         ],
     ),
@@ -373,6 +384,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::EvaluateNeeds,
             A::WriteProjet,
             A::ReadCareRecord,
+            A::WriteEcrit,
         ],
     ),
 ];
@@ -536,6 +548,15 @@ mod tests {
                 Psychologue,
             ],
             A::WriteCareRecord => &[Medecin, Infirmier, AideSoignant, Educateur],
+            A::WriteEcrit => &[
+                Direction,
+                ChefDeService,
+                Medecin,
+                Infirmier,
+                AideSoignant,
+                Educateur,
+                Psychologue,
+            ],
             A::ViewPartners => &[
                 Administrateur,
                 Direction,
@@ -653,7 +674,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 9 * 26 * 5);
+        assert_eq!(checked, 9 * Action::ALL.len() * 5);
     }
 
     #[test]

@@ -132,6 +132,12 @@ code_list!(
     "type",
     "types-document-medical.csv"
 );
+code_list!(
+    /// Types of écrits professionnels (note d'observation, bilan…): `data/types-ecrit.csv`.
+    types_ecrit,
+    "kind",
+    "types-ecrit.csv"
+);
 
 #[cfg(test)]
 mod tests {
@@ -149,6 +155,7 @@ mod tests {
             projet_types(),
             cibles_transmission(),
             types_document_medical(),
+            types_ecrit(),
         ] {
             assert!(list.codes.len() >= 5, "{}", list.name);
             let mut codes: Vec<_> = list.codes.iter().map(|c| &c.code).collect();

@@ -91,3 +91,8 @@ typed_id!(
     /// The record of one occurrence of a care task (done, or not done with its reason).
     PlanSoinRealisationId,
 );
+
+typed_id!(
+    /// An écrit professionnel (all its versions share this id).
+    EcritId,
+);

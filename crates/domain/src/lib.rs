@@ -8,6 +8,7 @@ pub mod authz;
 pub mod clock;
 pub mod codelist;
 pub mod consent;
+pub mod ecrit;
 pub mod entourage;
 pub mod error;
 pub mod identity;

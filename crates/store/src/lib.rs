@@ -73,6 +73,7 @@ macro_rules! fetch_all_built {
 pub mod account;
 pub mod admission;
 pub mod audit;
+pub mod ecrit;
 pub mod medical;
 pub mod medical_document;
 pub mod organisation;
@@ -199,6 +200,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "plan_soins",
         include_str!("../migrations/sqlite/0008_plan_soins.sql"),
         include_str!("../migrations/postgres/0008_plan_soins.sql"),
+    ),
+    (
+        10,
+        "ecrits",
+        include_str!("../migrations/sqlite/0010_ecrits.sql"),
+        include_str!("../migrations/postgres/0010_ecrits.sql"),
     ),
     (
         11,

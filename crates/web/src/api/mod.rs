@@ -22,6 +22,7 @@ use crate::AppState;
 pub mod admin;
 pub mod admission;
 pub mod aggir;
+pub mod ecrit;
 pub mod entourage;
 pub mod evaluation;
 pub mod medical;
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(plan_soins::router())
         .merge(transmission::router())
         .merge(search::router())
+        .merge(ecrit::router())
 }
 
 #[derive(OpenApi)]
@@ -96,6 +98,7 @@ pub fn router() -> Router<AppState> {
         transmission::write_transmission, transmission::list_transmissions, transmission::get_transmission,
         transmission::correct_transmission, transmission::mark_read, transmission::releve, transmission::mark_all_read,
         search::search,
+        ecrit::write_ecrit, ecrit::list_ecrits, ecrit::get_ecrit, ecrit::correct_ecrit, ecrit::withdraw_ecrit,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)

@@ -30,6 +30,7 @@ macro_rules! form_errors {
 pub mod admin;
 pub mod admission;
 pub mod aggir;
+pub mod ecrit;
 pub mod entourage;
 pub mod medical;
 pub mod medical_document;
@@ -60,6 +61,7 @@ pub fn router() -> Router<AppState> {
         .merge(plan_soins::router())
         .merge(transmission::router())
         .merge(search::router())
+        .merge(ecrit::router())
 }
 
 /// One option of a `<select>`.
