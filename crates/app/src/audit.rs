@@ -51,6 +51,12 @@ pub enum AuditAction {
     PlanSoinsRead,
     PlanSoinsChange,
     PlanSoinsRecord,
+    LiaisonWrite,
+    LiaisonCorrect,
+    LiaisonRemove,
+    LiaisonRead,
+    LiaisonMarkRead,
+    LiaisonSuivi,
 }
 
 impl AuditAction {
@@ -96,6 +102,12 @@ impl AuditAction {
         AuditAction::PlanSoinsRead,
         AuditAction::PlanSoinsChange,
         AuditAction::PlanSoinsRecord,
+        AuditAction::LiaisonWrite,
+        AuditAction::LiaisonCorrect,
+        AuditAction::LiaisonRemove,
+        AuditAction::LiaisonRead,
+        AuditAction::LiaisonMarkRead,
+        AuditAction::LiaisonSuivi,
     ];
 
     pub fn code(self) -> &'static str {
@@ -141,6 +153,12 @@ impl AuditAction {
             AuditAction::PlanSoinsRead => "plan_soins.consultation",
             AuditAction::PlanSoinsChange => "plan_soins.modification",
             AuditAction::PlanSoinsRecord => "plan_soins.realisation",
+            AuditAction::LiaisonWrite => "liaison.ecriture",
+            AuditAction::LiaisonCorrect => "liaison.correction",
+            AuditAction::LiaisonRemove => "liaison.retrait",
+            AuditAction::LiaisonRead => "liaison.consultation",
+            AuditAction::LiaisonMarkRead => "liaison.lecture",
+            AuditAction::LiaisonSuivi => "liaison.suivi",
         }
     }
 
@@ -191,6 +209,12 @@ impl AuditAction {
             AuditAction::PlanSoinsRead => "Consultation du plan de soins",
             AuditAction::PlanSoinsChange => "Modification du plan de soins",
             AuditAction::PlanSoinsRecord => "Réalisation d'une tâche du plan de soins",
+            AuditAction::LiaisonWrite => "Écriture d'un message du cahier de liaison",
+            AuditAction::LiaisonCorrect => "Correction d'un message du cahier de liaison",
+            AuditAction::LiaisonRemove => "Retrait d'un message du cahier de liaison",
+            AuditAction::LiaisonRead => "Consultation du cahier de liaison",
+            AuditAction::LiaisonMarkRead => "Message du cahier de liaison marqué comme lu",
+            AuditAction::LiaisonSuivi => "Suivi d'une chose à faire du cahier de liaison",
         }
     }
 

@@ -23,6 +23,7 @@ pub mod demo;
 pub mod entourage;
 pub mod evaluation;
 pub mod home;
+pub mod liaison;
 pub mod medical;
 pub mod partner;
 pub mod plan_soins;

@@ -74,6 +74,8 @@ pub enum Action {
     ReadCareRecord,
     /// Record measures and care in the care record.
     WriteCareRecord,
+    /// Read and write the cahier de liaison of a workplace (a unit, or a team of an establishment).
+    UseLiaison,
 }
 
 impl Action {
@@ -104,6 +106,7 @@ impl Action {
         Action::WriteMedical,
         Action::ReadCareRecord,
         Action::WriteCareRecord,
+        Action::UseLiaison,
     ];
 
     pub fn code(&self) -> &'static str {
@@ -134,6 +137,7 @@ impl Action {
             Action::WriteMedical => "write_medical",
             Action::ReadCareRecord => "read_care_record",
             Action::WriteCareRecord => "write_care_record",
+            Action::UseLiaison => "use_liaison",
         }
     }
 
@@ -175,6 +179,13 @@ pub enum Resource<'a> {
         organisation: OrganisationId,
         etablissement: EtablissementId,
     },
+    /// The people working at one unit (`unite: Some`) or anywhere in an establishment (`None`):
+    /// the destinations of the cahier de liaison.
+    Workplace {
+        organisation: OrganisationId,
+        etablissement: EtablissementId,
+        unite: Option<UniteId>,
+    },
 }
 
 impl Resource<'_> {
@@ -183,7 +194,8 @@ impl Resource<'_> {
             Resource::Organisation(o) => *o,
             Resource::Usager { organisation, .. }
             | Resource::NewUsager { organisation, .. }
-            | Resource::Etablissement { organisation, .. } => *organisation,
+            | Resource::Etablissement { organisation, .. }
+            | Resource::Workplace { organisation, .. } => *organisation,
         }
     }
 }
@@ -253,6 +265,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::WriteProjet,
             A::SignProjetForStructure,
             A::ReadCareRecord,
+            A::UseLiaison,
         ],
     ),
     (
@@ -277,6 +290,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::WriteProjet,
             A::SignProjetForStructure,
             A::ReadCareRecord,
+            A::UseLiaison,
         ],
     ),
     (
@@ -294,6 +308,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::RecordConsent,
             A::ViewPartners,
             A::ManagePartners,
+            A::UseLiaison,
         ],
     ),
     (
@@ -314,6 +329,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::WriteMedical,
             A::ReadCareRecord,
             A::WriteCareRecord,
+            A::UseLiaison,
         ],
     ),
     (
@@ -333,6 +349,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::WriteMedical,
             A::ReadCareRecord,
             A::WriteCareRecord,
+            A::UseLiaison,
         ],
     ),
     (
@@ -345,6 +362,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::WriteProjet,
             A::ReadCareRecord,
             A::WriteCareRecord,
+            A::UseLiaison,
         ],
     ),
     (
@@ -361,6 +379,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::WriteProjet,
             A::ReadCareRecord,
             A::WriteCareRecord,
+            A::UseLiaison,
         ],
     ),
     (
@@ -373,6 +392,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::EvaluateNeeds,
             A::WriteProjet,
             A::ReadCareRecord,
+            A::UseLiaison,
         ],
     ),
 ];
@@ -436,11 +456,31 @@ pub fn decide(actor: &Actor, action: Action, resource: &Resource<'_>) -> Decisio
                 etablissement: *etablissement,
                 unite: None,
             }),
+        // A unit's notebook: whoever covers the unit; an establishment's teams: whoever works
+        // anywhere in it (a unit assignment included).
+        (
+            A::UseLiaison,
+            Resource::Workplace {
+                etablissement,
+                unite,
+                ..
+            },
+        ) => match unite {
+            Some(_) => actor.covers(&Placement {
+                etablissement: *etablissement,
+                unite: *unite,
+            }),
+            None => actor
+                .assignments
+                .iter()
+                .any(|a| a.etablissement == *etablissement),
+        },
         (a, Resource::Usager { placements, .. })
             if !a.organisation_wide()
                 && !a.establishment_wide()
                 && a != A::CreateUsager
-                && a != A::ListUsagers =>
+                && a != A::ListUsagers
+                && a != A::UseLiaison =>
         {
             placements.iter().any(|p| actor.covers(p))
         }
@@ -536,6 +576,16 @@ mod tests {
                 Psychologue,
             ],
             A::WriteCareRecord => &[Medecin, Infirmier, AideSoignant, Educateur],
+            A::UseLiaison => &[
+                Direction,
+                ChefDeService,
+                Secretariat,
+                Medecin,
+                Infirmier,
+                AideSoignant,
+                Educateur,
+                Psychologue,
+            ],
             A::ViewPartners => &[
                 Administrateur,
                 Direction,
@@ -623,6 +673,11 @@ mod tests {
                             organisation: org,
                             etablissement: placements[0].etablissement,
                         },
+                        A::UseLiaison => Resource::Workplace {
+                            organisation: org,
+                            etablissement: placements[0].etablissement,
+                            unite: placements[0].unite,
+                        },
                         _ => Resource::Usager {
                             organisation: org,
                             placements: &placements,
@@ -653,7 +708,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 9 * 26 * 5);
+        assert_eq!(checked, 9 * 27 * 5);
     }
 
     #[test]
@@ -683,6 +738,34 @@ mod tests {
         assert_eq!(
             decide(&unit_only, A::ViewEstablishmentActivity, &etab),
             Decision::Deny(DenyReason::OutOfScope)
+        );
+    }
+
+    #[test]
+    fn a_unit_assignment_opens_the_establishments_teams_but_not_another_unit() {
+        let a = actor(Role::AideSoignant, true);
+        let at = |e: u128, u: Option<u128>| Resource::Workplace {
+            organisation: a.organisation,
+            etablissement: EtablissementId::from_uuid(id(e)),
+            unite: u.map(|u| UniteId::from_uuid(id(u))),
+        };
+        assert_eq!(decide(&a, A::UseLiaison, &at(ETAB, None)), Decision::Allow);
+        assert_eq!(
+            decide(&a, A::UseLiaison, &at(ETAB, Some(OTHER_UNIT))),
+            Decision::Deny(DenyReason::OutOfScope)
+        );
+        assert_eq!(
+            decide(&a, A::UseLiaison, &at(OTHER_ETAB, None)),
+            Decision::Deny(DenyReason::OutOfScope)
+        );
+        let p = [placement(Situation::InScope)];
+        let person = Resource::Usager {
+            organisation: a.organisation,
+            placements: &p,
+        };
+        assert_eq!(
+            decide(&a, A::UseLiaison, &person),
+            Decision::Deny(DenyReason::WrongResource)
         );
     }
 

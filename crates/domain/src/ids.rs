@@ -91,3 +91,10 @@ typed_id!(
     /// The record of one occurrence of a care task (done, or not done with its reason).
     PlanSoinRealisationId,
 );
+
+typed_id!(
+    /// A message of the cahier de liaison (all its versions share this id).
+    LiaisonMessageId,
+    /// A follow-up item (à faire) of a liaison message.
+    LiaisonSuiviId,
+);

@@ -13,6 +13,7 @@ pub mod error;
 pub mod identity;
 pub mod ids;
 pub mod input;
+pub mod liaison;
 pub mod medical;
 pub mod orientation;
 pub mod partner;

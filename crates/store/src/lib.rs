@@ -73,6 +73,7 @@ macro_rules! fetch_all_built {
 pub mod account;
 pub mod admission;
 pub mod audit;
+pub mod liaison;
 pub mod medical;
 pub mod organisation;
 pub mod plan_soins;
@@ -197,6 +198,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "plan_soins",
         include_str!("../migrations/sqlite/0008_plan_soins.sql"),
         include_str!("../migrations/postgres/0008_plan_soins.sql"),
+    ),
+    (
+        9,
+        "liaison",
+        include_str!("../migrations/sqlite/0009_liaison.sql"),
+        include_str!("../migrations/postgres/0009_liaison.sql"),
     ),
 ];
 

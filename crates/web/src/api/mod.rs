@@ -24,6 +24,7 @@ pub mod admission;
 pub mod aggir;
 pub mod entourage;
 pub mod evaluation;
+pub mod liaison;
 pub mod medical;
 pub mod partner;
 pub mod plan_soins;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(soins::router())
         .merge(plan_soins::router())
         .merge(transmission::router())
+        .merge(liaison::router())
 }
 
 #[derive(OpenApi)]
@@ -88,6 +90,8 @@ pub fn router() -> Router<AppState> {
         plan_soins::record_realisation, plan_soins::unit_day,
         transmission::write_transmission, transmission::list_transmissions, transmission::get_transmission,
         transmission::correct_transmission, transmission::mark_read, transmission::releve, transmission::mark_all_read,
+        liaison::notebook, liaison::write_message, liaison::get_message, liaison::mark_read,
+        liaison::correct_message, liaison::remove_message, liaison::set_suivi, liaison::person_messages,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)

@@ -31,6 +31,7 @@ pub mod admin;
 pub mod admission;
 pub mod aggir;
 pub mod entourage;
+pub mod liaison;
 pub mod medical;
 pub mod partner;
 pub mod plan_soins;
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(soins::router())
         .merge(plan_soins::router())
         .merge(transmission::router())
+        .merge(liaison::router())
 }
 
 /// One option of a `<select>`.
@@ -97,6 +99,8 @@ pub struct Layout {
     pub can_view_activity: bool,
     /// The relève of the units the professional covers.
     pub can_view_releve: bool,
+    /// The cahier de liaison (every role but the administrator).
+    pub can_use_liaison: bool,
     pub css: String,
     pub js: String,
     pub htmx: String,
@@ -125,6 +129,8 @@ impl Layout {
                 ctx.actor.role,
                 Action::ReadCareRecord,
             ),
+            can_use_liaison: ctx.actor.active
+                && parcours_app::domain::authz::role_allows(ctx.actor.role, Action::UseLiaison),
             ..Layout::anonymous()
         }
     }
@@ -139,6 +145,7 @@ impl Layout {
             can_view_partners: false,
             can_view_activity: false,
             can_view_releve: false,
+            can_use_liaison: false,
             css: crate::assets::url("app.css"),
             js: crate::assets::url("app.js"),
             htmx: crate::assets::url("htmx.min.js"),
