@@ -28,10 +28,10 @@ test("un message à l'unité avec une chose à faire, lu par une autre professio
   await expectAccessible(page, 'cahier de liaison');
   // Refused in French, next to the fields.
   await page.getByRole('button', { name: 'Enregistrer le message' }).click();
-  await expect(page.getByRole('combobox', { name: /^Destinataire/ })).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('combobox', { name: /^Destinataire \(obligatoire\)/ })).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByRole('textbox', { name: /^Sujet/ })).toHaveAttribute('aria-invalid', 'true');
   await expectAccessible(page, 'message refusé');
-  await page.getByRole('combobox', { name: /^Destinataire/ }).selectOption({ label: 'Les Glycines — EHPAD Les Tilleuls' });
+  await page.getByRole('combobox', { name: /^Destinataire \(obligatoire\)/ }).selectOption({ label: 'Les Glycines — EHPAD Les Tilleuls' });
   await page.getByRole('textbox', { name: /^Sujet/ }).fill(subject);
   await page.getByRole('textbox', { name: /^Message/ }).fill('Le frein gauche du fauteuil de la chambre 8 ne tient plus.');
   await page.getByRole('checkbox', { name: /^Important/ }).check();

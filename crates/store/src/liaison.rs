@@ -128,6 +128,7 @@ const SELECT: &str = "select m.id, m.destination, m.etablissement_id, m.unite_id
 const SUIVI_COLS: &str = "id, message_id, texte, echeance, assigne_id, done, state_seq, \
      created_at, created_by";
 
+#[allow(clippy::too_many_arguments)]
 async fn insert_version(
     tx: &mut Tx,
     org: Uuid,
