@@ -56,6 +56,12 @@ pub enum AuditAction {
     EcritCorrect,
     EcritWithdraw,
     EcritRead,
+    LiaisonWrite,
+    LiaisonCorrect,
+    LiaisonRemove,
+    LiaisonRead,
+    LiaisonMarkRead,
+    LiaisonSuivi,
 }
 
 impl AuditAction {
@@ -106,6 +112,12 @@ impl AuditAction {
         AuditAction::EcritCorrect,
         AuditAction::EcritWithdraw,
         AuditAction::EcritRead,
+        AuditAction::LiaisonWrite,
+        AuditAction::LiaisonCorrect,
+        AuditAction::LiaisonRemove,
+        AuditAction::LiaisonRead,
+        AuditAction::LiaisonMarkRead,
+        AuditAction::LiaisonSuivi,
     ];
 
     pub fn code(self) -> &'static str {
@@ -156,6 +168,12 @@ impl AuditAction {
             AuditAction::EcritCorrect => "ecrit.correction",
             AuditAction::EcritWithdraw => "ecrit.retrait",
             AuditAction::EcritRead => "ecrit.consultation",
+            AuditAction::LiaisonWrite => "liaison.ecriture",
+            AuditAction::LiaisonCorrect => "liaison.correction",
+            AuditAction::LiaisonRemove => "liaison.retrait",
+            AuditAction::LiaisonRead => "liaison.consultation",
+            AuditAction::LiaisonMarkRead => "liaison.lecture",
+            AuditAction::LiaisonSuivi => "liaison.suivi",
         }
     }
 
@@ -211,6 +229,12 @@ impl AuditAction {
             AuditAction::EcritCorrect => "Correction d'un écrit professionnel",
             AuditAction::EcritWithdraw => "Retrait d'un écrit professionnel",
             AuditAction::EcritRead => "Consultation des écrits professionnels",
+            AuditAction::LiaisonWrite => "Écriture d'un message du cahier de liaison",
+            AuditAction::LiaisonCorrect => "Correction d'un message du cahier de liaison",
+            AuditAction::LiaisonRemove => "Retrait d'un message du cahier de liaison",
+            AuditAction::LiaisonRead => "Consultation du cahier de liaison",
+            AuditAction::LiaisonMarkRead => "Message du cahier de liaison marqué comme lu",
+            AuditAction::LiaisonSuivi => "Suivi d'une chose à faire du cahier de liaison",
         }
     }
 

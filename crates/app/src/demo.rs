@@ -1763,7 +1763,8 @@ impl App {
             .await?;
         let residents = [org.person(0)?.id, org.person(1)?.id, org.person(4)?.id];
         self.load_demo_medical_documents(&residents, today).await?;
-        self.load_demo_ecrits(org, today).await
+        self.load_demo_ecrits(org, today).await?;
+        self.load_demo_liaison(org, today).await
     }
 
     async fn load_demo_partners(
@@ -4844,6 +4845,159 @@ impl App {
                 "Note saisie en double, voir la transmission du même soir",
             )
             .await?;
+impl App {
+    /// A few messages of the cahier de liaison: to units, to teams and about persons, with
+    /// follow-up items (one already done) and read receipts.
+    async fn load_demo_liaison(&self, org: &DemoOrg, today: Date) -> AppResult<()> {
+        use parcours_domain::liaison::{Destination, Equipe, RawMessage, RawSuivi};
+        let account = |login: &'static str| async move {
+            let ctx = self.demo_ctx(login).await?;
+            let id = ctx.user().as_uuid().to_string();
+            AppResult::Ok((ctx, id))
+        };
+        let (aide, _) = account("as.glycines").await?;
+        let (cds, cds_id) = account("cds.ehpad").await?;
+        let (ide, _) = account("ide.ehpad").await?;
+        let (sec, _) = account("secretariat").await?;
+        let (educ, _) = account("educ.internat").await?;
+        let (psy, _) = account("psy.ditep").await?;
+        let (dir, _) = account("direction").await?;
+        let own_unit = |ctx: &Ctx| {
+            let ctx = ctx.clone();
+            async move {
+                self.liaison_destinations(&ctx)
+                    .await?
+                    .into_iter()
+                    .find(|d| d.value.starts_with("unite:"))
+                    .map(|d| d.value)
+                    .ok_or_else(|| AppError::Internal("demo unit missing".into()))
+            }
+        };
+        let team = |etab: EtablissementId, equipe: Equipe| {
+            Destination::Equipe {
+                etablissement: etab.as_uuid(),
+                equipe,
+            }
+            .value()
+        };
+        let suivi = |texte: &str, days: Option<i64>, assigne: &str| RawSuivi {
+            texte: texte.into(),
+            echeance: days
+                .map(|d| shift(today, d).to_string())
+                .unwrap_or_default(),
+            assigne: assigne.into(),
+        };
+        let msg =
+            |destination: String, subject: &str, body: &str, important: bool, suivis| RawMessage {
+                destination,
+                subject: subject.into(),
+                body: body.into(),
+                important: if important {
+                    "on".into()
+                } else {
+                    String::new()
+                },
+                reason: String::new(),
+                suivis,
+            };
+        let resident = org.people.iter().find(|p| p.in_ehpad());
+        let young = org.people.iter().find(|p| !p.in_ehpad() && p.has_stay());
+        let matelas = self
+            .write_liaison(
+                &aide,
+                &msg(
+                    own_unit(&aide).await?,
+                    "Matelas à air de la chambre 12",
+                    "Le compresseur du matelas à air de la chambre 12 fait du bruit la nuit et s'arrête par moments.",
+                    false,
+                    vec![suivi("Appeler le prestataire de matériel médical", Some(1), &cds_id)],
+                ),
+            )
+            .await?;
+        let planning = self
+            .write_liaison(
+                &cds,
+                &msg(
+                    team(org.ehpad, Equipe::Soignante),
+                    "Planning du week-end",
+                    "Deux absences samedi matin : le planning du week-end a été modifié, il est affiché en salle de soins.",
+                    true,
+                    vec![suivi("Confirmer sa présence samedi matin", Some(2), "")],
+                ),
+            )
+            .await?;
+        self.write_liaison(
+            &sec,
+            &msg(
+                team(org.ehpad, Equipe::Encadrement),
+                "Visite de la commission de sécurité",
+                "La commission communale de sécurité passe dans dix jours ; elle demandera le registre et les derniers rapports de vérification.",
+                false,
+                vec![suivi("Préparer le registre de sécurité", Some(7), "")],
+            ),
+        )
+        .await?;
+        if let Some(p) = resident {
+            let id = self
+                .write_liaison(
+                    &ide,
+                    &msg(
+                        Destination::Usager(p.id.as_uuid()).value(),
+                        "Rendez-vous chez le dentiste",
+                        "Rendez-vous jeudi à 10 h au cabinet du Dr Martin ; le taxi est réservé pour 9 h 30. Prévoir un accompagnement.",
+                        false,
+                        vec![suivi("Prévenir la famille du rendez-vous", Some(1), "")],
+                    ),
+                )
+                .await?;
+            self.mark_liaison_read(&cds, id).await?;
+        }
+        self.write_liaison(
+            &educ,
+            &msg(
+                own_unit(&educ).await?,
+                "Sortie piscine mercredi",
+                "Sortie à la piscine mercredi après-midi avec le groupe des grands ; départ 14 h avec le minibus.",
+                false,
+                vec![
+                    suivi("Vérifier les autorisations parentales", Some(1), ""),
+                    suivi("Réserver le minibus", None, ""),
+                ],
+            ),
+        )
+        .await?;
+        self.write_liaison(
+            &psy,
+            &msg(
+                team(org.ditep, Equipe::Educative),
+                "Réunion de synthèse déplacée",
+                "La réunion de synthèse de jeudi est déplacée à vendredi 14 h, salle Bleue.",
+                true,
+                Vec::new(),
+            ),
+        )
+        .await?;
+        if let Some(p) = young {
+            self.write_liaison(
+                &educ,
+                &msg(
+                    Destination::Usager(p.id.as_uuid()).value(),
+                    "Retour en famille ce week-end",
+                    "Le retour en famille est confirmé par la mère pour vendredi 17 h ; le sac est prêt dans la chambre.",
+                    false,
+                    Vec::new(),
+                ),
+            )
+            .await?;
+        }
+        // Read receipts, and one follow-up item already done.
+        for (ctx, id) in [(&dir, planning), (&ide, planning), (&cds, matelas)] {
+            self.mark_liaison_read(ctx, id).await?;
+        }
+        let detail = self.liaison_message(&cds, matelas).await?;
+        if let Some(s) = detail.message.suivis.first() {
+            self.set_liaison_suivi(&cds, s.id, true, s.state_seq)
+                .await?;
         }
         Ok(())
     }

@@ -24,6 +24,7 @@ pub mod ecrit;
 pub mod entourage;
 pub mod evaluation;
 pub mod home;
+pub mod liaison;
 pub mod medical;
 pub mod medical_document;
 pub mod partner;

@@ -77,6 +77,8 @@ pub enum Action {
     /// Write an écrit professionnel about a person (reading one needs `ReadCareRecord` and the
     /// note's visibility scope, see `ecrit::may_read`).
     WriteEcrit,
+    /// Read and write the cahier de liaison of a workplace (a unit, or a team of an establishment).
+    UseLiaison,
 }
 
 impl Action {
@@ -108,6 +110,7 @@ impl Action {
         Action::ReadCareRecord,
         Action::WriteCareRecord,
         Action::WriteEcrit,
+        Action::UseLiaison,
     ];
 
     pub fn code(&self) -> &'static str {
@@ -139,6 +142,7 @@ impl Action {
             Action::ReadCareRecord => "read_care_record",
             Action::WriteCareRecord => "write_care_record",
             Action::WriteEcrit => "write_ecrit",
+            Action::UseLiaison => "use_liaison",
         }
     }
 
@@ -180,6 +184,13 @@ pub enum Resource<'a> {
         organisation: OrganisationId,
         etablissement: EtablissementId,
     },
+    /// The people working at one unit (`unite: Some`) or anywhere in an establishment (`None`):
+    /// the destinations of the cahier de liaison.
+    Workplace {
+        organisation: OrganisationId,
+        etablissement: EtablissementId,
+        unite: Option<UniteId>,
+    },
 }
 
 impl Resource<'_> {
@@ -188,7 +199,8 @@ impl Resource<'_> {
             Resource::Organisation(o) => *o,
             Resource::Usager { organisation, .. }
             | Resource::NewUsager { organisation, .. }
-            | Resource::Etablissement { organisation, .. } => *organisation,
+            | Resource::Etablissement { organisation, .. }
+            | Resource::Workplace { organisation, .. } => *organisation,
         }
     }
 }
@@ -259,6 +271,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::SignProjetForStructure,
             A::ReadCareRecord,
             A::WriteEcrit,
+            A::UseLiaison,
         ],
     ),
     (
@@ -284,6 +297,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::SignProjetForStructure,
             A::ReadCareRecord,
             A::WriteEcrit,
+            A::UseLiaison,
         ],
     ),
     (
@@ -301,6 +315,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::RecordConsent,
             A::ViewPartners,
             A::ManagePartners,
+            A::UseLiaison,
         ],
     ),
     (
@@ -322,6 +337,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::ReadCareRecord,
             A::WriteEcrit,
             A::WriteCareRecord,
+            A::UseLiaison,
         ],
     ),
     (
@@ -342,6 +358,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::ReadCareRecord,
             A::WriteEcrit,
             A::WriteCareRecord,
+            A::UseLiaison,
         ],
     ),
     (
@@ -355,6 +372,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::ReadCareRecord,
             A::WriteEcrit,
             A::WriteCareRecord,
+            A::UseLiaison,
         ],
     ),
     (
@@ -372,6 +390,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::ReadCareRecord,
             A::WriteEcrit,
             A::WriteCareRecord,
+            A::UseLiaison,
         ],
     ),
     (
@@ -385,6 +404,7 @@ const PERMISSIONS: &[(Role, &[Action])] = &[
             A::WriteProjet,
             A::ReadCareRecord,
             A::WriteEcrit,
+            A::UseLiaison,
         ],
     ),
 ];
@@ -448,11 +468,31 @@ pub fn decide(actor: &Actor, action: Action, resource: &Resource<'_>) -> Decisio
                 etablissement: *etablissement,
                 unite: None,
             }),
+        // A unit's notebook: whoever covers the unit; an establishment's teams: whoever works
+        // anywhere in it (a unit assignment included).
+        (
+            A::UseLiaison,
+            Resource::Workplace {
+                etablissement,
+                unite,
+                ..
+            },
+        ) => match unite {
+            Some(_) => actor.covers(&Placement {
+                etablissement: *etablissement,
+                unite: *unite,
+            }),
+            None => actor
+                .assignments
+                .iter()
+                .any(|a| a.etablissement == *etablissement),
+        },
         (a, Resource::Usager { placements, .. })
             if !a.organisation_wide()
                 && !a.establishment_wide()
                 && a != A::CreateUsager
-                && a != A::ListUsagers =>
+                && a != A::ListUsagers
+                && a != A::UseLiaison =>
         {
             placements.iter().any(|p| actor.covers(p))
         }
@@ -551,6 +591,10 @@ mod tests {
             A::WriteEcrit => &[
                 Direction,
                 ChefDeService,
+            A::UseLiaison => &[
+                Direction,
+                ChefDeService,
+                Secretariat,
                 Medecin,
                 Infirmier,
                 AideSoignant,
@@ -644,6 +688,11 @@ mod tests {
                             organisation: org,
                             etablissement: placements[0].etablissement,
                         },
+                        A::UseLiaison => Resource::Workplace {
+                            organisation: org,
+                            etablissement: placements[0].etablissement,
+                            unite: placements[0].unite,
+                        },
                         _ => Resource::Usager {
                             organisation: org,
                             placements: &placements,
@@ -704,6 +753,34 @@ mod tests {
         assert_eq!(
             decide(&unit_only, A::ViewEstablishmentActivity, &etab),
             Decision::Deny(DenyReason::OutOfScope)
+        );
+    }
+
+    #[test]
+    fn a_unit_assignment_opens_the_establishments_teams_but_not_another_unit() {
+        let a = actor(Role::AideSoignant, true);
+        let at = |e: u128, u: Option<u128>| Resource::Workplace {
+            organisation: a.organisation,
+            etablissement: EtablissementId::from_uuid(id(e)),
+            unite: u.map(|u| UniteId::from_uuid(id(u))),
+        };
+        assert_eq!(decide(&a, A::UseLiaison, &at(ETAB, None)), Decision::Allow);
+        assert_eq!(
+            decide(&a, A::UseLiaison, &at(ETAB, Some(OTHER_UNIT))),
+            Decision::Deny(DenyReason::OutOfScope)
+        );
+        assert_eq!(
+            decide(&a, A::UseLiaison, &at(OTHER_ETAB, None)),
+            Decision::Deny(DenyReason::OutOfScope)
+        );
+        let p = [placement(Situation::InScope)];
+        let person = Resource::Usager {
+            organisation: a.organisation,
+            placements: &p,
+        };
+        assert_eq!(
+            decide(&a, A::UseLiaison, &person),
+            Decision::Deny(DenyReason::WrongResource)
         );
     }
 

@@ -95,4 +95,8 @@ typed_id!(
 typed_id!(
     /// An écrit professionnel (all its versions share this id).
     EcritId,
+    /// A message of the cahier de liaison (all its versions share this id).
+    LiaisonMessageId,
+    /// A follow-up item (à faire) of a liaison message.
+    LiaisonSuiviId,
 );

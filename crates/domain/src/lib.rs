@@ -14,6 +14,7 @@ pub mod error;
 pub mod identity;
 pub mod ids;
 pub mod input;
+pub mod liaison;
 pub mod medical;
 pub mod medical_document;
 pub mod orientation;

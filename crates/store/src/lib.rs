@@ -74,6 +74,7 @@ pub mod account;
 pub mod admission;
 pub mod audit;
 pub mod ecrit;
+pub mod liaison;
 pub mod medical;
 pub mod medical_document;
 pub mod organisation;
@@ -200,6 +201,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "plan_soins",
         include_str!("../migrations/sqlite/0008_plan_soins.sql"),
         include_str!("../migrations/postgres/0008_plan_soins.sql"),
+    ),
+    (
+        9,
+        "liaison",
+        include_str!("../migrations/sqlite/0009_liaison.sql"),
+        include_str!("../migrations/postgres/0009_liaison.sql"),
     ),
     (
         10,

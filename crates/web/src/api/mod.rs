@@ -25,6 +25,7 @@ pub mod aggir;
 pub mod ecrit;
 pub mod entourage;
 pub mod evaluation;
+pub mod liaison;
 pub mod medical;
 pub mod medical_document;
 pub mod partner;
@@ -57,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .merge(transmission::router())
         .merge(search::router())
         .merge(ecrit::router())
+        .merge(liaison::router())
 }
 
 #[derive(OpenApi)]
@@ -99,6 +101,8 @@ pub fn router() -> Router<AppState> {
         transmission::correct_transmission, transmission::mark_read, transmission::releve, transmission::mark_all_read,
         search::search,
         ecrit::write_ecrit, ecrit::list_ecrits, ecrit::get_ecrit, ecrit::correct_ecrit, ecrit::withdraw_ecrit,
+        liaison::notebook, liaison::write_message, liaison::get_message, liaison::mark_read,
+        liaison::correct_message, liaison::remove_message, liaison::set_suivi, liaison::person_messages,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)

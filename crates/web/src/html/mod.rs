@@ -32,6 +32,7 @@ pub mod admission;
 pub mod aggir;
 pub mod ecrit;
 pub mod entourage;
+pub mod liaison;
 pub mod medical;
 pub mod medical_document;
 pub mod partner;
@@ -62,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .merge(transmission::router())
         .merge(search::router())
         .merge(ecrit::router())
+        .merge(liaison::router())
 }
 
 /// One option of a `<select>`.
@@ -103,6 +105,8 @@ pub struct Layout {
     pub can_view_activity: bool,
     /// The relève of the units the professional covers.
     pub can_view_releve: bool,
+    /// The cahier de liaison (every role but the administrator).
+    pub can_use_liaison: bool,
     pub css: String,
     pub js: String,
     pub htmx: String,
@@ -131,6 +135,8 @@ impl Layout {
                 ctx.actor.role,
                 Action::ReadCareRecord,
             ),
+            can_use_liaison: ctx.actor.active
+                && parcours_app::domain::authz::role_allows(ctx.actor.role, Action::UseLiaison),
             ..Layout::anonymous()
         }
     }
@@ -145,6 +151,7 @@ impl Layout {
             can_view_partners: false,
             can_view_activity: false,
             can_view_releve: false,
+            can_use_liaison: false,
             css: crate::assets::url("app.css"),
             js: crate::assets::url("app.js"),
             htmx: crate::assets::url("htmx.min.js"),
