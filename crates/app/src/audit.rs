@@ -51,6 +51,7 @@ pub enum AuditAction {
     PlanSoinsRead,
     PlanSoinsChange,
     PlanSoinsRecord,
+    TimelineRead,
 }
 
 impl AuditAction {
@@ -96,6 +97,7 @@ impl AuditAction {
         AuditAction::PlanSoinsRead,
         AuditAction::PlanSoinsChange,
         AuditAction::PlanSoinsRecord,
+        AuditAction::TimelineRead,
     ];
 
     pub fn code(self) -> &'static str {
@@ -141,6 +143,7 @@ impl AuditAction {
             AuditAction::PlanSoinsRead => "plan_soins.consultation",
             AuditAction::PlanSoinsChange => "plan_soins.modification",
             AuditAction::PlanSoinsRecord => "plan_soins.realisation",
+            AuditAction::TimelineRead => "chronologie.consultation",
         }
     }
 
@@ -191,6 +194,7 @@ impl AuditAction {
             AuditAction::PlanSoinsRead => "Consultation du plan de soins",
             AuditAction::PlanSoinsChange => "Modification du plan de soins",
             AuditAction::PlanSoinsRecord => "Réalisation d'une tâche du plan de soins",
+            AuditAction::TimelineRead => "Consultation de la chronologie",
         }
     }
 

@@ -31,6 +31,7 @@ pub mod records;
 pub mod soins;
 pub mod structure;
 pub mod testing;
+pub mod timeline;
 pub mod transmission;
 pub mod usager;
 

@@ -177,7 +177,7 @@ fn category_of(r: &TransmissionRow) -> AppResult<Category> {
 impl App {
     /// Whether the professional may do `action` on this person, without auditing a refusal (used
     /// to filter lists: what is filtered out is simply not there).
-    async fn allowed_on(
+    pub(crate) async fn allowed_on(
         &self,
         ctx: &Ctx,
         action: Action,

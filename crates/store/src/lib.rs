@@ -80,6 +80,7 @@ pub mod projet;
 pub mod records;
 pub mod session;
 pub mod soins;
+pub mod timeline;
 pub mod transmission;
 pub mod usager;
 
@@ -197,6 +198,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "plan_soins",
         include_str!("../migrations/sqlite/0008_plan_soins.sql"),
         include_str!("../migrations/postgres/0008_plan_soins.sql"),
+    ),
+    (
+        13,
+        "timeline",
+        include_str!("../migrations/sqlite/0013_timeline.sql"),
+        include_str!("../migrations/postgres/0013_timeline.sql"),
     ),
 ];
 
