@@ -387,8 +387,7 @@ impl App {
     }
 
     async fn tl_mesures(&self, ask: &Ask<'_>) -> AppResult<Vec<Entry>> {
-        let rows =
-            store::mesures(&self.db, ask.org, ask.usager, &ask.window(Kind::Mesure)).await?;
+        let rows = store::mesures(&self.db, ask.org, ask.usager, &ask.window(Kind::Mesure)).await?;
         Ok(rows
             .into_iter()
             .map(|r| {
@@ -446,11 +445,7 @@ impl App {
                     .and_then(|m| Motif::parse(m).ok())
                     .map(|m| format!(" — {}", m.label_fr()))
                     .unwrap_or_default();
-                e.summary = format!(
-                    "Prévu le {} à {}{motif}",
-                    date_fr(&r.due_date),
-                    r.due_time
-                );
+                e.summary = format!("Prévu le {} à {}{motif}", date_fr(&r.due_date), r.due_time);
                 e.author = Some(r.recorded_by);
                 e
             })
@@ -517,7 +512,11 @@ impl App {
                 } else {
                     format!("{name} : {}", status.to_lowercase())
                 };
-                let mut e = Entry::new(Key::new(ev.at, Kind::Projet, p.id, ev.seq), title, link.clone());
+                let mut e = Entry::new(
+                    Key::new(ev.at, Kind::Projet, p.id, ev.seq),
+                    title,
+                    link.clone(),
+                );
                 e.summary = ev.note.as_deref().map(short).unwrap_or_default();
                 e.author = Some(ev.by_user);
                 out.push(e);
@@ -528,13 +527,25 @@ impl App {
                 } else {
                     format!("{name} : accord de la personne")
                 };
-                let mut e = Entry::new(Key::new(a.recorded_at, Kind::Projet, a.id, 0), title, link.clone());
-                e.summary = format!("Signé par {} le {}", a.signatory_name, date_fr(&a.signed_on));
+                let mut e = Entry::new(
+                    Key::new(a.recorded_at, Kind::Projet, a.id, 0),
+                    title,
+                    link.clone(),
+                );
+                e.summary = format!(
+                    "Signé par {} le {}",
+                    a.signatory_name,
+                    date_fr(&a.signed_on)
+                );
                 e.author = Some(a.recorded_by);
                 out.push(e);
             }
-            for b in BilanRow::list_by(&self.db, ask.org, "projet_id", p.id, "bilan_date, id").await? {
-                let Some(on) = day(&b.bilan_date) else { continue };
+            for b in
+                BilanRow::list_by(&self.db, ask.org, "projet_id", p.id, "bilan_date, id").await?
+            {
+                let Some(on) = day(&b.bilan_date) else {
+                    continue;
+                };
                 let mut e = Entry::new(
                     Key::new(domain::day_start(on), Kind::Projet, b.id, 0),
                     format!("{name} : bilan"),
@@ -589,8 +600,11 @@ impl App {
                 } else {
                     format!("Admission : {modalite}")
                 };
-                let mut e =
-                    Entry::new(Key::new(domain::day_start(on), Kind::Sejour, s.id, 1), title, link.clone());
+                let mut e = Entry::new(
+                    Key::new(domain::day_start(on), Kind::Sejour, s.id, 1),
+                    title,
+                    link.clone(),
+                );
                 e.day_only = true;
                 e.summary = place.clone();
                 e.author = Some(s.created_by);

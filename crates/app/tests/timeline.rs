@@ -358,7 +358,11 @@ async fn a_source_the_reader_may_not_read_is_absent(fx: Fixture) {
         .unwrap();
     // The secrétariat does not read the care record: no transmission, not offered as a filter,
     // and asking for it shows nothing rather than an error.
-    let page = fx.app.timeline(&secretariat, u, &all(), None).await.unwrap();
+    let page = fx
+        .app
+        .timeline(&secretariat, u, &all(), None)
+        .await
+        .unwrap();
     assert_eq!(
         page.items.iter().map(|e| e.kind).collect::<Vec<_>>(),
         vec![Kind::Sejour]

@@ -171,7 +171,9 @@ impl Key {
         match cursor {
             None => (Date::MAX, Uuid::max()),
             Some(c) => {
-                let day = crate::clock::today_in_paris(jiff::Timestamp::from_microsecond(c.at).unwrap_or(jiff::Timestamp::MIN));
+                let day = crate::clock::today_in_paris(
+                    jiff::Timestamp::from_microsecond(c.at).unwrap_or(jiff::Timestamp::MIN),
+                );
                 if day_start(day) == c.at {
                     (day, c.id_bound(kind))
                 } else {
@@ -307,7 +309,13 @@ mod tests {
     fn a_cursor_round_trips_and_refuses_garbage() {
         let k = Key::new(1_700_000_000_000_000, Kind::Projet, u(7), 3);
         assert_eq!(Key::parse(&k.encode()).unwrap(), k);
-        for bad in ["", "12", "x_projet_00000000-0000-0000-0000-000000000007_0", "1_piscine_a_0", "1_projet_a_0"] {
+        for bad in [
+            "",
+            "12",
+            "x_projet_00000000-0000-0000-0000-000000000007_0",
+            "1_piscine_a_0",
+            "1_projet_a_0",
+        ] {
             assert!(Key::parse(bad).is_err(), "{bad}");
         }
     }
@@ -320,7 +328,10 @@ mod tests {
         assert!(a < b && b < c);
         // Below c: b and a; the bounds say so for each source.
         assert_eq!(Key::bound_instant(Some(&c), Kind::Mesure), (5, u(2)));
-        assert_eq!(Key::bound_instant(Some(&c), Kind::Transmission), (5, Uuid::max()));
+        assert_eq!(
+            Key::bound_instant(Some(&c), Kind::Transmission),
+            (5, Uuid::max())
+        );
         assert_eq!(Key::bound_instant(Some(&b), Kind::Soin), (5, Uuid::nil()));
     }
 
@@ -330,12 +341,17 @@ mod tests {
         let start = day_start(d);
         // 2026-03-10 00:00 in Paris is 23:00 UTC the day before.
         assert_eq!(
-            jiff::Timestamp::from_microsecond(start).unwrap().to_string(),
+            jiff::Timestamp::from_microsecond(start)
+                .unwrap()
+                .to_string(),
             "2026-03-09T23:00:00Z"
         );
         let at_start = Key::new(start, Kind::Evaluation, u(4), 0);
         assert_eq!(Key::bound_day(Some(&at_start), Kind::Evaluation), (d, u(4)));
-        assert_eq!(Key::bound_day(Some(&at_start), Kind::Sejour), (d, Uuid::nil()));
+        assert_eq!(
+            Key::bound_day(Some(&at_start), Kind::Sejour),
+            (d, Uuid::nil())
+        );
         let later = Key::new(start + 3_600_000_000, Kind::Transmission, u(1), 0);
         assert_eq!(Key::bound_day(Some(&later), Kind::Sejour), (d, Uuid::max()));
     }
@@ -351,7 +367,10 @@ mod tests {
         let f = raw.parse().unwrap();
         assert_eq!(f.kinds, vec![Kind::Transmission, Kind::Mesure]);
         assert!(f.wants(Kind::Mesure) && !f.wants(Kind::Projet));
-        assert_eq!(f.query(), "type=transmission&type=mesure&du=2026-03-01&au=2026-03-31");
+        assert_eq!(
+            f.query(),
+            "type=transmission&type=mesure&du=2026-03-01&au=2026-03-31"
+        );
         let bad = RawFilter {
             kinds: vec!["piscine".into()],
             du: "2026-04-01".into(),

@@ -31,6 +31,7 @@ pub mod projet;
 pub mod serafin;
 pub mod session;
 pub mod soins;
+pub mod timeline;
 pub mod transmission;
 pub mod usager;
 
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(soins::router())
         .merge(plan_soins::router())
         .merge(transmission::router())
+        .merge(timeline::router())
 }
 
 #[derive(OpenApi)]
@@ -88,6 +90,7 @@ pub fn router() -> Router<AppState> {
         plan_soins::record_realisation, plan_soins::unit_day,
         transmission::write_transmission, transmission::list_transmissions, transmission::get_transmission,
         transmission::correct_transmission, transmission::mark_read, transmission::releve, transmission::mark_all_read,
+        timeline::timeline,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)

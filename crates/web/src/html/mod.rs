@@ -38,6 +38,7 @@ pub mod projet;
 pub mod serafin;
 pub mod session;
 pub mod soins;
+pub mod timeline;
 pub mod transmission;
 pub mod usager;
 
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(soins::router())
         .merge(plan_soins::router())
         .merge(transmission::router())
+        .merge(timeline::router())
 }
 
 /// One option of a `<select>`.
