@@ -1759,7 +1759,8 @@ impl App {
         self.load_demo_links(ctx, org, &partners, today).await?;
         self.load_demo_consents(ctx, org, &circles, &partners, &entries, today)
             .await?;
-        self.load_demo_projets(org, &circles, &entries, today).await?;
+        self.load_demo_projets(org, &circles, &entries, today)
+            .await?;
         self.load_demo_timeline(org, today).await
     }
 
@@ -4337,12 +4338,42 @@ fn demo_text(p: &DemoPerson, text: &str, on: Date) -> String {
 
 /// A week of transmissions (cible, category, données, actions) for the timeline demo.
 const DEMO_NOTES: &[(&str, &str, &str, &str)] = &[
-    ("sommeil", "soins", "Nuit calme, levée une fois vers 3 h pour aller aux toilettes.", "Accompagnée puis recouchée sans difficulté."),
-    ("alimentation", "soins", "A mangé la moitié de son plateau au déjeuner, boit peu.", "Eau gélifiée proposée, hydratation surveillée."),
-    ("douleur", "soins", "Se plaint du genou droit à la mobilisation (EVA 4).", "Antalgique donné selon la prescription, infirmière prévenue."),
-    ("comportement", "social", "Agitation en fin d'après-midi, demande à rentrer chez elle.", "Temps d'échange au calme, appel de la famille à 18 h."),
-    ("autonomie", "soins", "Toilette faite en grande partie seule ce matin.", "Stimulation verbale, aide pour le dos et les pieds."),
-    ("famille", "social", "Visite de la famille, moment apprécié.", "Point sur le linge à apporter la semaine prochaine."),
+    (
+        "sommeil",
+        "soins",
+        "Nuit calme, levée une fois vers 3 h pour aller aux toilettes.",
+        "Accompagnée puis recouchée sans difficulté.",
+    ),
+    (
+        "alimentation",
+        "soins",
+        "A mangé la moitié de son plateau au déjeuner, boit peu.",
+        "Eau gélifiée proposée, hydratation surveillée.",
+    ),
+    (
+        "douleur",
+        "soins",
+        "Se plaint du genou droit à la mobilisation (EVA 4).",
+        "Antalgique donné selon la prescription, infirmière prévenue.",
+    ),
+    (
+        "comportement",
+        "social",
+        "Agitation en fin d'après-midi, demande à rentrer chez elle.",
+        "Temps d'échange au calme, appel de la famille à 18 h.",
+    ),
+    (
+        "autonomie",
+        "soins",
+        "Toilette faite en grande partie seule ce matin.",
+        "Stimulation verbale, aide pour le dos et les pieds.",
+    ),
+    (
+        "famille",
+        "social",
+        "Visite de la famille, moment apprécié.",
+        "Point sur le linge à apporter la semaine prochaine.",
+    ),
 ];
 
 impl App {
@@ -4365,9 +4396,19 @@ impl App {
                 .map(|z| z.timestamp().as_microsecond())
                 .map_err(|e| AppError::Internal(format!("demo time: {e}")))
         };
-        for (n, p) in org.people.iter().filter(|p| p.in_ehpad()).take(3).enumerate() {
+        for (n, p) in org
+            .people
+            .iter()
+            .filter(|p| p.in_ehpad())
+            .take(3)
+            .enumerate()
+        {
             let placements = crate::usager::placements_of(self, &ide, p.id).await?;
-            let Some(place) = placements.iter().find(|pl| pl.unite.is_some()).or(placements.first()) else {
+            let Some(place) = placements
+                .iter()
+                .find(|pl| pl.unite.is_some())
+                .or(placements.first())
+            else {
                 continue;
             };
             let mut tx = self.begin().await?;
@@ -4387,7 +4428,10 @@ impl App {
                             category: category.into(),
                             content: Content {
                                 cible: cible.into(),
-                                donnees: donnees.replace("chez elle", if p.female { "chez elle" } else { "chez lui" }),
+                                donnees: donnees.replace(
+                                    "chez elle",
+                                    if p.female { "chez elle" } else { "chez lui" },
+                                ),
                                 actions: Some(actions.into()),
                                 resultats: None,
                                 important: cible == "douleur",
@@ -4410,8 +4454,12 @@ impl App {
                     category: "medical".into(),
                     content: Content {
                         cible: "sante".into(),
-                        donnees: "Toux grasse depuis deux jours, crépitants à la base droite.".into(),
-                        actions: Some("Radiographie pulmonaire demandée, surveillance de la température.".into()),
+                        donnees: "Toux grasse depuis deux jours, crépitants à la base droite."
+                            .into(),
+                        actions: Some(
+                            "Radiographie pulmonaire demandée, surveillance de la température."
+                                .into(),
+                        ),
                         resultats: None,
                         important: true,
                     },
@@ -4425,11 +4473,15 @@ impl App {
                 let day = shift(today, -back);
                 let raw = parcours_domain::soins::RawReleve {
                     measured_at: format!("{day}T08:00"),
-                    tension: format!("{}", 125 + (back + n as i64) % 4 * 5),
+                    tension: (125 + (back + n as i64) % 4 * 5).to_string(),
                     tension_diastolique: "75".into(),
-                    pouls: format!("{}", 68 + (back * 3 + n as i64) % 10),
+                    pouls: (68 + (back * 3 + n as i64) % 10).to_string(),
                     temperature: if back == 2 { "38,1" } else { "36,9" }.into(),
-                    poids: if back == 7 { format!("{}", 58 + n * 6) } else { String::new() },
+                    poids: if back == 7 {
+                        (58 + n * 6).to_string()
+                    } else {
+                        String::new()
+                    },
                     ..Default::default()
                 };
                 self.record_releve(&ide, p.id, &raw).await?;

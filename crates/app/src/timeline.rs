@@ -176,7 +176,7 @@ impl Ask<'_> {
     /// Newest first, at most `limit`.
     fn page(&self, mut entries: Vec<Entry>) -> Vec<Entry> {
         entries.retain(|e| self.keeps(e));
-        entries.sort_by(|a, b| b.key.cmp(&a.key));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.key));
         entries.truncate(self.limit);
         entries
     }
@@ -257,7 +257,7 @@ impl App {
         for kind in readable.iter().copied().filter(|k| filter.wants(*k)) {
             entries.extend(self.source(kind, &ask, medical).await?);
         }
-        entries.sort_by(|a, b| b.key.cmp(&a.key));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.key));
         let next = if entries.len() > PAGE_SIZE {
             entries.truncate(PAGE_SIZE);
             entries.last().map(|e| e.key.encode())
