@@ -36,7 +36,7 @@ test('la chronologie d’une personne, filtrée sur les transmissions, page suiv
 
   // 35 transmissions by the aide-soignant, and one measure, through the API.
   const session = await request.post('/api/v1/session', { data: { login: 'as.glycines', password: 'Parcours-Demo-2026' } });
-  expect(session.status()).toBe(200);
+  expect(session.status()).toBe(201);
   const headers = { authorization: `Bearer ${(await session.json()).token}` };
   for (let i = 1; i <= 35; i++) {
     const r = await request.post(`/api/v1/usagers/${id}/transmissions`, {
@@ -73,7 +73,7 @@ test('la chronologie d’une personne, filtrée sur les transmissions, page suiv
   await expectAccessible(page, 'chronologie, page suivante');
 
   // A wrong period: the message next to the field.
-  await page.getByLabel('Du').fill('2026-12-31');
+  await page.getByLabel('Du', { exact: true }).fill('2026-12-31');
   await page.getByLabel('Au (inclus)').fill('2026-01-01');
   await page.getByRole('button', { name: 'Filtrer' }).click();
   await expect(page.getByText('La fin de la période doit suivre son début.').first()).toBeVisible();
