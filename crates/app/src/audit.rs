@@ -62,6 +62,7 @@ pub enum AuditAction {
     LiaisonRead,
     LiaisonMarkRead,
     LiaisonSuivi,
+    TimelineRead,
 }
 
 impl AuditAction {
@@ -118,6 +119,7 @@ impl AuditAction {
         AuditAction::LiaisonRead,
         AuditAction::LiaisonMarkRead,
         AuditAction::LiaisonSuivi,
+        AuditAction::TimelineRead,
     ];
 
     pub fn code(self) -> &'static str {
@@ -174,6 +176,7 @@ impl AuditAction {
             AuditAction::LiaisonRead => "liaison.consultation",
             AuditAction::LiaisonMarkRead => "liaison.lecture",
             AuditAction::LiaisonSuivi => "liaison.suivi",
+            AuditAction::TimelineRead => "chronologie.consultation",
         }
     }
 
@@ -235,6 +238,7 @@ impl AuditAction {
             AuditAction::LiaisonRead => "Consultation du cahier de liaison",
             AuditAction::LiaisonMarkRead => "Message du cahier de liaison marqué comme lu",
             AuditAction::LiaisonSuivi => "Suivi d'une chose à faire du cahier de liaison",
+            AuditAction::TimelineRead => "Consultation de la chronologie",
         }
     }
 

@@ -1764,7 +1764,8 @@ impl App {
         let residents = [org.person(0)?.id, org.person(1)?.id, org.person(4)?.id];
         self.load_demo_medical_documents(&residents, today).await?;
         self.load_demo_ecrits(org, today).await?;
-        self.load_demo_liaison(org, today).await
+        self.load_demo_liaison(org, today).await?;
+        self.load_demo_timeline(org, today).await
     }
 
     async fn load_demo_partners(
@@ -4339,8 +4340,162 @@ fn demo_text(p: &DemoPerson, text: &str, on: Date) -> String {
         .replace("{date}", &date_fr(on))
 }
 
+/// A week of transmissions (cible, category, données, actions) for the timeline demo.
+const DEMO_NOTES: &[(&str, &str, &str, &str)] = &[
+    (
+        "sommeil",
+        "soins",
+        "Nuit calme, levée une fois vers 3 h pour aller aux toilettes.",
+        "Accompagnée puis recouchée sans difficulté.",
+    ),
+    (
+        "alimentation",
+        "soins",
+        "A mangé la moitié de son plateau au déjeuner, boit peu.",
+        "Eau gélifiée proposée, hydratation surveillée.",
+    ),
+    (
+        "douleur",
+        "soins",
+        "Se plaint du genou droit à la mobilisation (EVA 4).",
+        "Antalgique donné selon la prescription, infirmière prévenue.",
+    ),
+    (
+        "comportement",
+        "social",
+        "Agitation en fin d'après-midi, demande à rentrer chez elle.",
+        "Temps d'échange au calme, appel de la famille à 18 h.",
+    ),
+    (
+        "autonomie",
+        "soins",
+        "Toilette faite en grande partie seule ce matin.",
+        "Stimulation verbale, aide pour le dos et les pieds.",
+    ),
+    (
+        "famille",
+        "social",
+        "Visite de la famille, moment apprécié.",
+        "Point sur le linge à apporter la semaine prochaine.",
+    ),
+];
+
 impl App {
     pub(crate) async fn demo_ctx(&self, login: &str) -> AppResult<Ctx> {
+    /// Two transmissions a day and the morning measures over the last week for three EHPAD
+    /// residents (and one medical note by the physician), so the Transmissions, Soins and
+    /// Chronologie tabs show a realistic week. Transmissions are written at their past times
+    /// directly in the store; the measures through the use case, which accepts a past time.
+    async fn load_demo_timeline(&self, org: &DemoOrg, today: Date) -> AppResult<()> {
+        use parcours_store::transmission::{Content, NewTransmission};
+        let ide = self.demo_ctx("ide.ehpad").await?;
+        let writers = [
+            self.demo_ctx("as.glycines").await?.user().as_uuid(),
+            self.demo_ctx("aes.lilas").await?.user().as_uuid(),
+            ide.user().as_uuid(),
+        ];
+        let medecin = self.demo_ctx("medecin.ehpad").await?.user().as_uuid();
+        let at = |d: Date, h: i8, m: i8| -> AppResult<i64> {
+            d.at(h, m, 0, 0)
+                .in_tz("Europe/Paris")
+                .map(|z| z.timestamp().as_microsecond())
+                .map_err(|e| AppError::Internal(format!("demo time: {e}")))
+        };
+        for (n, p) in org
+            .people
+            .iter()
+            .filter(|p| p.in_ehpad())
+            .take(3)
+            .enumerate()
+        {
+            let placements = crate::usager::placements_of(self, &ide, p.id).await?;
+            let Some(place) = placements
+                .iter()
+                .find(|pl| pl.unite.is_some())
+                .or(placements.first())
+            else {
+                continue;
+            };
+            let mut tx = self.begin().await?;
+            for back in (1..=7i64).rev() {
+                let day = shift(today, -back);
+                for (slot, (h, m)) in [(7, 30), (19, 45)].into_iter().enumerate() {
+                    let k = (back as usize * 2 + slot + n) % DEMO_NOTES.len();
+                    let (cible, category, donnees, actions) = DEMO_NOTES[k];
+                    parcours_store::transmission::insert(
+                        &mut tx,
+                        &NewTransmission {
+                            organisation_id: ide.org(),
+                            id: self.new_id(),
+                            usager_id: p.id.as_uuid(),
+                            etablissement_id: place.etablissement.as_uuid(),
+                            unite_id: place.unite.map(|u| u.as_uuid()),
+                            category: category.into(),
+                            content: Content {
+                                cible: cible.into(),
+                                donnees: donnees.replace(
+                                    "chez elle",
+                                    if p.female { "chez elle" } else { "chez lui" },
+                                ),
+                                actions: Some(actions.into()),
+                                resultats: None,
+                                important: cible == "douleur",
+                            },
+                            at: at(day, h, m)?,
+                            by: writers[(back as usize + slot) % writers.len()],
+                        },
+                    )
+                    .await?;
+                }
+            }
+            parcours_store::transmission::insert(
+                &mut tx,
+                &NewTransmission {
+                    organisation_id: ide.org(),
+                    id: self.new_id(),
+                    usager_id: p.id.as_uuid(),
+                    etablissement_id: place.etablissement.as_uuid(),
+                    unite_id: place.unite.map(|u| u.as_uuid()),
+                    category: "medical".into(),
+                    content: Content {
+                        cible: "sante".into(),
+                        donnees: "Toux grasse depuis deux jours, crépitants à la base droite."
+                            .into(),
+                        actions: Some(
+                            "Radiographie pulmonaire demandée, surveillance de la température."
+                                .into(),
+                        ),
+                        resultats: None,
+                        important: true,
+                    },
+                    at: at(shift(today, -2), 11, 15)?,
+                    by: medecin,
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            for back in (1..=7i64).rev() {
+                let day = shift(today, -back);
+                let raw = parcours_domain::soins::RawReleve {
+                    measured_at: format!("{day}T08:00"),
+                    tension: (125 + (back + n as i64) % 4 * 5).to_string(),
+                    tension_diastolique: "75".into(),
+                    pouls: (68 + (back * 3 + n as i64) % 10).to_string(),
+                    temperature: if back == 2 { "38,1" } else { "36,9" }.into(),
+                    poids: if back == 7 {
+                        (58 + n * 6).to_string()
+                    } else {
+                        String::new()
+                    },
+                    ..Default::default()
+                };
+                self.record_releve(&ide, p.id, &raw).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn demo_ctx(&self, login: &str) -> AppResult<Ctx> {
         let user = parcours_store::account::find_user_by_login(&self.db, login)
             .await?
             .ok_or_else(|| AppError::Internal(format!("demo account {login} missing")))?;

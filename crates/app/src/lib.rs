@@ -36,6 +36,7 @@ pub mod soins;
 pub mod structure;
 pub mod synthetic;
 pub mod testing;
+pub mod timeline;
 pub mod transmission;
 pub mod usager;
 

@@ -28,4 +28,5 @@ pub mod serafin;
 pub mod soins;
 pub mod structure;
 pub mod text;
+pub mod timeline;
 pub mod transmission;

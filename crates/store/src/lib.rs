@@ -84,6 +84,7 @@ pub mod records;
 pub mod search;
 pub mod session;
 pub mod soins;
+pub mod timeline;
 pub mod transmission;
 pub mod usager;
 
@@ -225,6 +226,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "search",
         include_str!("../migrations/sqlite/0012_search.sql"),
         include_str!("../migrations/postgres/0012_search.sql"),
+    ),
+    (
+        13,
+        "timeline",
+        include_str!("../migrations/sqlite/0013_timeline.sql"),
+        include_str!("../migrations/postgres/0013_timeline.sql"),
     ),
 ];
 

@@ -35,6 +35,7 @@ pub mod search;
 pub mod serafin;
 pub mod session;
 pub mod soins;
+pub mod timeline;
 pub mod transmission;
 pub mod usager;
 
@@ -59,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .merge(search::router())
         .merge(ecrit::router())
         .merge(liaison::router())
+        .merge(timeline::router())
 }
 
 #[derive(OpenApi)]
@@ -103,6 +105,7 @@ pub fn router() -> Router<AppState> {
         ecrit::write_ecrit, ecrit::list_ecrits, ecrit::get_ecrit, ecrit::correct_ecrit, ecrit::withdraw_ecrit,
         liaison::notebook, liaison::write_message, liaison::get_message, liaison::mark_read,
         liaison::correct_message, liaison::remove_message, liaison::set_suivi, liaison::person_messages,
+        timeline::timeline,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)

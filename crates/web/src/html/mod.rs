@@ -42,6 +42,7 @@ pub mod search;
 pub mod serafin;
 pub mod session;
 pub mod soins;
+pub mod timeline;
 pub mod transmission;
 pub mod usager;
 
@@ -64,6 +65,7 @@ pub fn router() -> Router<AppState> {
         .merge(search::router())
         .merge(ecrit::router())
         .merge(liaison::router())
+        .merge(timeline::router())
 }
 
 /// One option of a `<select>`.
