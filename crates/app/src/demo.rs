@@ -4381,7 +4381,6 @@ const DEMO_NOTES: &[(&str, &str, &str, &str)] = &[
 ];
 
 impl App {
-    pub(crate) async fn demo_ctx(&self, login: &str) -> AppResult<Ctx> {
     /// Two transmissions a day and the morning measures over the last week for three EHPAD
     /// residents (and one medical note by the physician), so the Transmissions, Soins and
     /// Chronologie tabs show a realistic week. Transmissions are written at their past times
@@ -4495,7 +4494,7 @@ impl App {
         Ok(())
     }
 
-    async fn demo_ctx(&self, login: &str) -> AppResult<Ctx> {
+    pub(crate) async fn demo_ctx(&self, login: &str) -> AppResult<Ctx> {
         let user = parcours_store::account::find_user_by_login(&self.db, login)
             .await?
             .ok_or_else(|| AppError::Internal(format!("demo account {login} missing")))?;
@@ -5000,6 +4999,11 @@ impl App {
                 "Note saisie en double, voir la transmission du même soir",
             )
             .await?;
+        }
+        Ok(())
+    }
+}
+
 impl App {
     /// A few messages of the cahier de liaison: to units, to teams and about persons, with
     /// follow-up items (one already done) and read receipts.

@@ -37,6 +37,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::AuditAction;
+use crate::search::ecrit_doc;
 use crate::usager::{micros_to_ts, placements_of};
 use crate::{App, AppError, AppResult, Ctx};
 
@@ -199,7 +200,7 @@ impl RawFilter {
 
 impl App {
     /// The reader as the scope rule needs them: account, profession (from the account now), role.
-    async fn ecrit_reader(&self, ctx: &Ctx) -> AppResult<(Reader, Profession)> {
+    pub(crate) async fn ecrit_reader(&self, ctx: &Ctx) -> AppResult<(Reader, Profession)> {
         let user =
             parcours_store::account::get_user(&self.db, ctx.org(), ctx.user().as_uuid()).await?;
         let profession = profession_of(&user.profession)?;
@@ -291,6 +292,18 @@ impl App {
                 at: self.now_micros(),
                 by: ctx.user().as_uuid(),
             },
+        )
+        .await?;
+        parcours_store::search::index(
+            &mut tx,
+            &ecrit_doc(
+                ctx.org(),
+                id,
+                usager.as_uuid(),
+                &store_content(&content),
+                profession.code(),
+                (ctx.user().as_uuid(), self.now_micros()),
+            ),
         )
         .await?;
         self.audit(
@@ -433,6 +446,18 @@ impl App {
             ctx.user().as_uuid(),
         )
         .await?;
+        parcours_store::search::index(
+            &mut tx,
+            &ecrit_doc(
+                ctx.org(),
+                row.id,
+                row.usager_id,
+                &new,
+                &row.author_profession,
+                (row.written_by, row.written_at),
+            ),
+        )
+        .await?;
         self.audit(
             &mut tx,
             ctx,
@@ -503,6 +528,7 @@ impl App {
             ctx.user().as_uuid(),
         )
         .await?;
+        parcours_store::search::remove(&mut tx, ctx.org(), "ecrit", row.id).await?;
         self.audit(
             &mut tx,
             ctx,

@@ -14,11 +14,12 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 use parcours_domain::authz::{Action, role_allows};
-use parcours_domain::codelist::cibles_transmission;
+use parcours_domain::codelist::{cibles_transmission, types_ecrit};
 use parcours_domain::error::FieldErrors;
 use parcours_domain::ids::{TransmissionId, UsagerId};
 use parcours_domain::search::{Query, Segment, extract, terms_line};
 use parcours_domain::transmission::Category;
+use parcours_store::ecrit::Content as EcritContent;
 use parcours_store::search::{self as store, Filter, Persons, SearchDoc};
 use parcours_store::transmission::{self as tstore, Content};
 use parcours_store::usager as ustore;
@@ -89,6 +90,14 @@ fn dar_text(cible: &str, donnees: &str, actions: Option<&str>, resultats: Option
     parts.join("\n")
 }
 
+/// The start of a text, unmarked (a document matched by a term its extract window missed).
+fn plain(text: &str) -> Vec<Segment> {
+    vec![Segment {
+        text: text.chars().take(EXTRACT_WIDTH).collect(),
+        hit: false,
+    }]
+}
+
 /// The index entry of a transmission written (or corrected) with this content.
 pub(crate) fn transmission_doc(
     org: Uuid,
@@ -113,6 +122,33 @@ pub(crate) fn transmission_doc(
             c.actions.as_deref(),
             c.resultats.as_deref(),
         )),
+    }
+}
+
+/// The note content a search indexes and quotes from: its type's label, title and text.
+fn ecrit_text(kind: &str, title: &str, body: &str) -> String {
+    format!("{}\n{title}\n{body}", types_ecrit().label(kind))
+}
+
+/// The index entry of a note written (or corrected) with this content.
+pub(crate) fn ecrit_doc(
+    org: Uuid,
+    id: Uuid,
+    usager: Uuid,
+    c: &EcritContent,
+    profession: &str,
+    written: (Uuid, i64),
+) -> SearchDoc {
+    SearchDoc {
+        organisation_id: org,
+        kind: "ecrit",
+        doc_id: id,
+        usager_id: usager,
+        scope: c.scope.clone(),
+        profession: Some(profession.to_string()),
+        written_by: written.0,
+        written_at: written.1,
+        terms: terms_line(&ecrit_text(&c.kind, &c.title, &c.body)),
     }
 }
 
@@ -150,6 +186,43 @@ impl App {
                         category,
                         (r.row.written_by, r.row.written_at),
                         &content,
+                    ),
+                )
+                .await?;
+                n += 1;
+            }
+            tx.commit().await?;
+        }
+        let mut after = None;
+        loop {
+            let rows = parcours_store::ecrit::page_all(&self.db, after, 1000).await?;
+            let Some(last) = rows.last() else {
+                break;
+            };
+            after = Some((last.organisation_id, last.row.id));
+            let mut tx = self.begin().await?;
+            for r in &rows {
+                let e = &r.row;
+                if e.withdrawn_at.is_some() {
+                    store::remove(&mut tx, r.organisation_id, "ecrit", e.id).await?;
+                    continue;
+                }
+                let content = EcritContent {
+                    kind: e.kind.clone(),
+                    title: e.title.clone(),
+                    body: e.body.clone(),
+                    event_date: e.event_date.clone(),
+                    scope: e.scope.clone(),
+                };
+                store::index(
+                    &mut tx,
+                    &ecrit_doc(
+                        r.organisation_id,
+                        e.id,
+                        e.usager_id,
+                        &content,
+                        &e.author_profession,
+                        (e.written_by, e.written_at),
                     ),
                 )
                 .await?;
@@ -223,13 +296,26 @@ impl App {
                     ),
                     at: micros_to_ts(r.written_at),
                     author: names.get(&r.written_by).cloned().unwrap_or_default(),
-                    extract: extract(&query, &text, EXTRACT_WIDTH).unwrap_or_else(|| {
-                        vec![Segment {
-                            text: text.chars().take(EXTRACT_WIDTH).collect(),
-                            hit: false,
-                        }]
-                    }),
+                    extract: extract(&query, &text, EXTRACT_WIDTH).unwrap_or_else(|| plain(&text)),
                     link: format!("/transmissions/{}", TransmissionId::from_uuid(r.id)),
+                });
+            } else {
+                let e = parcours_store::ecrit::get(&self.db, ctx.org(), h.doc_id).await?;
+                let text = ecrit_text(&e.kind, &e.title, &e.body);
+                items.push(SearchItem {
+                    kind: "ecrit".into(),
+                    id: e.id,
+                    usager: UsagerId::from_uuid(e.usager_id),
+                    usager_name: people.get(&e.usager_id).cloned().unwrap_or_default(),
+                    title: format!(
+                        "Écrit professionnel — {} : {}",
+                        types_ecrit().label(&e.kind),
+                        e.title
+                    ),
+                    at: micros_to_ts(e.written_at),
+                    author: names.get(&e.written_by).cloned().unwrap_or_default(),
+                    extract: extract(&query, &text, EXTRACT_WIDTH).unwrap_or_else(|| plain(&text)),
+                    link: format!("/usagers/{}/ecrits/{}", e.usager_id, e.id),
                 });
             }
         }
@@ -296,6 +382,12 @@ impl App {
                 )
             }
         };
+        // Notes: read with the care record, then each within its visibility.
+        let notes = if care {
+            Some(self.ecrit_reader(ctx).await?.0)
+        } else {
+            None
+        };
         Ok(Filter {
             organisation_id: ctx.org(),
             fts5: query.fts5(),
@@ -304,7 +396,7 @@ impl App {
             care,
             medical_all,
             medical_of,
-            notes: None,
+            notes,
             before,
             limit: PAGE_SIZE + 1,
         })

@@ -9,6 +9,7 @@ use parcours_app::search::{SearchInput, SearchPage};
 use parcours_app::testing::{Fixture, identity};
 use parcours_app::usager::NewUsager;
 use parcours_app::{AppError, Ctx};
+use parcours_domain::ecrit::RawEcrit;
 use parcours_domain::ids::UsagerId;
 use parcours_domain::medical::RawDelegation;
 use parcours_domain::transmission::RawTransmission;
@@ -257,7 +258,78 @@ async fn scope_and_corrections(fx: Fixture) {
     assert!(searches.iter().all(|r| !r.detail.contains("gouter")));
 }
 
+async fn notes_follow_their_visibility(fx: Fixture) {
+    let direction = fx.ctx("direction").await;
+    let psy = fx.ctx("psy.ditep").await;
+    let psy2 = fx.ctx("psy2.ditep").await;
+    let educ = fx.ctx("educ.internat").await;
+    let mut raw = identity("JEUNE", "Noah", None);
+    raw.birth_date = "2012-05-04".into();
+    let young = fx
+        .app
+        .create_usager(
+            &direction,
+            &NewUsager {
+                identity: raw,
+                placement: fx.placement(fx.ditep, fx.internat),
+                local_id: String::new(),
+                confirm_not_duplicate: false,
+            },
+        )
+        .await
+        .unwrap();
+    let note = |scope: &str, text: &str| RawEcrit {
+        kind: "note_observation".into(),
+        title: "Entretien du mardi".into(),
+        text: text.into(),
+        event_date: "2026-11-20".into(),
+        scope: scope.into(),
+        reason: String::new(),
+    };
+    let private = fx
+        .app
+        .write_ecrit(
+            &psy,
+            young,
+            &note("profession", "Angoisses de séparation très présentes"),
+        )
+        .await
+        .unwrap();
+    // Another psychologue finds it; the éducateur finds nothing, not even a count.
+    assert_eq!(find(&fx, &psy2, "angoisse").await.items.len(), 1);
+    assert!(find(&fx, &educ, "angoisse").await.items.is_empty());
+    assert!(
+        find_in(&fx, &educ, "angoisse", Some(young), None)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    // A note for the whole team is found by the éducateur, with its link.
+    fx.app
+        .write_ecrit(&psy, young, &note("equipe", "Progrès à l'atelier théâtre"))
+        .await
+        .unwrap();
+    let p = find(&fx, &educ, "theatre").await;
+    assert_eq!(p.items.len(), 1);
+    assert_eq!(p.items[0].kind, "ecrit");
+    assert!(
+        p.items[0]
+            .link
+            .starts_with(&format!("/usagers/{young}/ecrits/"))
+    );
+    // A withdrawn note leaves the search.
+    fx.app
+        .withdraw_ecrit(&psy, young, private, 1, "Saisie en double")
+        .await
+        .unwrap();
+    assert!(find(&fx, &psy2, "angoisse").await.items.is_empty());
+    assert_eq!(fx.app.reindex_search().await.unwrap(), 1);
+    assert!(find(&fx, &psy2, "angoisse").await.items.is_empty());
+}
+
 both!(
+    search_notes => notes_follow_their_visibility,
     search_french => french_words_meet,
     search_pages => newest_first_in_pages,
     search_medical => medical_ones_stay_secret,

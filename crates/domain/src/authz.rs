@@ -591,6 +591,12 @@ mod tests {
             A::WriteEcrit => &[
                 Direction,
                 ChefDeService,
+                Medecin,
+                Infirmier,
+                AideSoignant,
+                Educateur,
+                Psychologue,
+            ],
             A::UseLiaison => &[
                 Direction,
                 ChefDeService,

@@ -219,3 +219,30 @@ pub async fn for_usager(
         .bind(at).bind(id).bind(limit).fetch_all(p).await?),
     )
 }
+
+/// A note with its organisation (for walking every organisation's notes).
+#[derive(Debug, Clone, FromRow, PartialEq)]
+pub struct OrgEcritRow {
+    pub organisation_id: Uuid,
+    #[sqlx(flatten)]
+    pub row: EcritRow,
+}
+
+/// Every note of every organisation with its current version, by (organisation, id) after
+/// `after`: the search index rebuild walks them in pages.
+pub async fn page_all(
+    db: &Db,
+    after: Option<(Uuid, Uuid)>,
+    limit: i64,
+) -> Result<Vec<OrgEcritRow>> {
+    let (org, id) = after.unwrap_or((Uuid::nil(), Uuid::nil()));
+    let sql = format!(
+        "{} where (e.organisation_id > $1 or (e.organisation_id = $1 and e.id > $2)) \
+         order by e.organisation_id, e.id limit $3",
+        SELECT.replacen("select ", "select e.organisation_id, ", 1)
+    );
+    Ok(
+        on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(org).bind(id).bind(limit).fetch_all(p).await?),
+    )
+}

@@ -8,6 +8,7 @@
 use sqlx::FromRow;
 use uuid::Uuid;
 
+use crate::ecrit::Reader;
 use crate::{Db, Result, Tx};
 
 /// A document to index.
@@ -81,15 +82,6 @@ pub enum Persons {
     },
 }
 
-/// What of the notes the reader may read, beyond the persons.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NoteRule {
-    pub me: Uuid,
-    pub profession: Option<String>,
-    /// Direction or chef de service: reads the `encadrement` notes of every profession.
-    pub cadre: bool,
-}
-
 /// A search, with the reader's rights.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Filter {
@@ -105,8 +97,8 @@ pub struct Filter {
     pub medical_all: bool,
     /// Medical transmissions of these persons (delegation, break-the-glass).
     pub medical_of: Vec<Uuid>,
-    /// Professional notes, with their visibility rule (`None`: no notes).
-    pub notes: Option<NoteRule>,
+    /// Professional notes, with the reader as their visibility rule needs them (`None`: no notes).
+    pub notes: Option<Reader>,
     /// Only documents older than this `seq` (the next page).
     pub before: Option<i64>,
     pub limit: i64,
@@ -183,16 +175,15 @@ macro_rules! push_rules {
             $qb.push("))");
         }
         $qb.push("))");
+        // The visibility of notes, as `domain::ecrit::may_read` decides it.
         if let Some(n) = &f.notes {
             $qb.push(" or (d.kind = 'ecrit' and (d.written_by = ")
-                .push_bind(n.me)
-                .push(" or d.scope = 'equipe'");
-            if let Some(p) = &n.profession {
-                $qb.push(" or (d.scope in ('profession', 'encadrement') and d.profession = ")
-                    .push_bind(p.clone())
-                    .push(")");
-            }
-            if n.cadre {
+                .push_bind(n.user)
+                .push(" or d.scope = 'equipe'")
+                .push(" or (d.scope in ('profession', 'encadrement') and d.profession = ")
+                .push_bind(n.profession.clone())
+                .push(")");
+            if n.encadrement {
                 $qb.push(" or d.scope = 'encadrement'");
             }
             $qb.push("))");
