@@ -51,7 +51,7 @@ test('la recherche plein texte ne montre que ce que le professionnel peut lire',
 
   await login(page, 'as.glycines');
   await writeTransmission(page, url, 'Soins', `Nuits agitées, réveils fréquents, ${own} demandé`);
-  await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Rechercher dans les écrits' }).click();
+  await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Recherche dans les écrits' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Rechercher dans les transmissions et les écrits' })).toBeVisible();
   await expectAccessible(page, 'recherche (vide)');
   await page.getByRole('searchbox', { name: 'Mots recherchés' }).fill(`NUIT agitee ${own.toUpperCase()}`);
