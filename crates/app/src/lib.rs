@@ -112,12 +112,17 @@ pub struct AppConfig {
     /// Failed logins from one address within `throttle_window` before the address is refused.
     pub max_failures_per_ip: i64,
     pub throttle_window: jiff::SignedDuration,
+    /// Up to this many persons in a reader's scope, the full-text search names them in its
+    /// statement (the engines then start from each person's documents); beyond, it filters each
+    /// candidate by the reader's establishments and units (see `parcours_store::search`).
+    pub search_few_persons: i64,
 }
 
 impl Default for AppConfig {
     fn default() -> Self {
         AppConfig {
             session_idle: jiff::SignedDuration::from_mins(30),
+            search_few_persons: 500,
             session_absolute: jiff::SignedDuration::from_hours(12),
             max_failures_per_login: 5,
             max_failures_per_ip: 50,

@@ -371,15 +371,26 @@ impl App {
                 } else {
                     Vec::new()
                 };
-                (
-                    Persons::In {
-                        etablissements: scope.etablissements.iter().map(|e| e.as_uuid()).collect(),
-                        unites: scope.unites.iter().map(|u| u.as_uuid()).collect(),
-                    },
-                    care,
-                    medical_all,
-                    medical_of,
+                let etablissements: Vec<Uuid> =
+                    scope.etablissements.iter().map(|e| e.as_uuid()).collect();
+                let unites: Vec<Uuid> = scope.unites.iter().map(|u| u.as_uuid()).collect();
+                let few = store::persons_in(
+                    &self.db,
+                    ctx.org(),
+                    &etablissements,
+                    &unites,
+                    self.config.search_few_persons + 1,
                 )
+                .await?;
+                let persons = if few.len() as i64 <= self.config.search_few_persons {
+                    Persons::These(few)
+                } else {
+                    Persons::In {
+                        etablissements,
+                        unites,
+                    }
+                };
+                (persons, care, medical_all, medical_of)
             }
         };
         // Notes: read with the care record, then each within its visibility.

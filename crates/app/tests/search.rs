@@ -328,7 +328,29 @@ async fn notes_follow_their_visibility(fx: Fixture) {
     assert!(find(&fx, &psy2, "angoisse").await.items.is_empty());
 }
 
+/// The same rules through the other statement: a reader whose scope is filtered by establishment
+/// and unit rather than by a list of persons.
+fn wide(mut fx: Fixture) -> Fixture {
+    fx.app.config.search_few_persons = 0;
+    fx
+}
+
+async fn medical_ones_stay_secret_in_a_wide_scope(fx: Fixture) {
+    medical_ones_stay_secret(wide(fx)).await
+}
+
+async fn scope_and_corrections_in_a_wide_scope(fx: Fixture) {
+    scope_and_corrections(wide(fx)).await
+}
+
+async fn notes_follow_their_visibility_in_a_wide_scope(fx: Fixture) {
+    notes_follow_their_visibility(wide(fx)).await
+}
+
 both!(
+    search_medical_wide => medical_ones_stay_secret_in_a_wide_scope,
+    search_scope_wide => scope_and_corrections_in_a_wide_scope,
+    search_notes_wide => notes_follow_their_visibility_in_a_wide_scope,
     search_notes => notes_follow_their_visibility,
     search_french => french_words_meet,
     search_pages => newest_first_in_pages,

@@ -135,26 +135,29 @@ macro_rules! push_rules {
                 etablissements,
                 unites,
             } => {
-                $qb.push(" and d.usager_id in (");
+                // A correlated EXISTS per candidate (an index probe), not IN over the union: with
+                // `order by seq desc limit`, engines otherwise compare each candidate with the
+                // whole materialised list of persons.
+                $qb.push(" and (");
                 for (i, table) in ["usager_placement", "sejour"].iter().enumerate() {
                     if i > 0 {
-                        $qb.push(" union ");
+                        $qb.push(" or ");
                     }
                     $qb.push(format!(
-                        "select usager_id from {table} where organisation_id = "
+                        "exists (select 1 from {table} x where x.organisation_id = d.organisation_id \
+                         and x.usager_id = d.usager_id"
                     ));
-                    $qb.push_bind(f.organisation_id);
                     if *table == "sejour" {
-                        $qb.push(" and status in ('prevu', 'en_cours')");
+                        $qb.push(" and x.status in ('prevu', 'en_cours')");
                     }
                     $qb.push(" and (1 = 0");
                     for e in etablissements {
-                        $qb.push(" or etablissement_id = ").push_bind(*e);
+                        $qb.push(" or x.etablissement_id = ").push_bind(*e);
                     }
                     for u in unites {
-                        $qb.push(" or unite_id = ").push_bind(*u);
+                        $qb.push(" or x.unite_id = ").push_bind(*u);
                     }
-                    $qb.push(")");
+                    $qb.push("))");
                 }
                 $qb.push(")");
             }
@@ -228,6 +231,46 @@ pub async fn search(db: &Db, f: &Filter) -> Result<Vec<Hit>> {
             qb.build_query_as().fetch_all(p).await?
         }
     })
+}
+
+/// The persons followed (placement or current séjour) in these establishments or units, at most
+/// `limit`: a reader who follows few persons is searched with their list, which lets the engines
+/// start from each person's documents rather than from every document holding the words.
+pub async fn persons_in(
+    db: &Db,
+    org: Uuid,
+    etablissements: &[Uuid],
+    unites: &[Uuid],
+    limit: i64,
+) -> Result<Vec<Uuid>> {
+    if etablissements.is_empty() && unites.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(fetch_all_built!(db, qb => {
+        qb.push("select usager_id from (");
+        for (i, table) in ["usager_placement", "sejour"].iter().enumerate() {
+            if i > 0 {
+                qb.push(" union ");
+            }
+            qb.push(format!("select usager_id from {table} where organisation_id = "));
+            qb.push_bind(org);
+            if *table == "sejour" {
+                qb.push(" and status in ('prevu', 'en_cours')");
+            }
+            qb.push(" and (1 = 0");
+            for e in etablissements {
+                qb.push(" or etablissement_id = ").push_bind(*e);
+            }
+            for u in unites {
+                qb.push(" or unite_id = ").push_bind(*u);
+            }
+            qb.push(")");
+        }
+        qb.push(") p limit ").push_bind(limit);
+    })
+    .into_iter()
+    .map(|(id,): (Uuid,)| id)
+    .collect())
 }
 
 /// Indexes many documents at once, each at `seq = written_at` (the synthetic-data generator, whose
