@@ -26,6 +26,7 @@ use parcours_domain::ids::{EtablissementId, LiaisonMessageId, LiaisonSuiviId, Un
 use parcours_domain::input;
 use parcours_domain::liaison::{Destination, Equipe, RawMessage};
 use parcours_domain::professional::Role;
+use parcours_store::lecture::{self, Lu};
 use parcours_store::liaison::{self as store, MessageRow, NewMessage, NewSuivi, Reach};
 use serde::Serialize;
 use serde_json::json;
@@ -352,9 +353,9 @@ impl App {
     ) -> AppResult<Vec<MessageView>> {
         let org = ctx.org();
         let ids: Vec<Uuid> = rows.iter().map(|(r, _)| r.id).collect();
-        let mut readers: HashMap<Uuid, Vec<store::ReadRow>> = HashMap::new();
-        for r in store::readers(&self.db, org, &ids).await? {
-            readers.entry(r.message_id).or_default().push(r);
+        let mut readers: HashMap<Uuid, Vec<lecture::ReadRow>> = HashMap::new();
+        for r in lecture::readers(&self.db, Lu::Liaison, org, &ids).await? {
+            readers.entry(r.doc_id).or_default().push(r);
         }
         let suivi_rows = store::suivis(&self.db, org, &ids).await?;
         let suivi_ids: Vec<Uuid> = suivi_rows.iter().map(|s| s.id).collect();
@@ -856,8 +857,9 @@ impl App {
     pub async fn mark_liaison_read(&self, ctx: &Ctx, id: LiaisonMessageId) -> AppResult<()> {
         let (row, _) = self.gated_liaison(ctx, id).await?;
         let mut tx = self.begin().await?;
-        let first = store::mark_read(
+        let first = lecture::mark_read(
             &mut tx,
+            Lu::Liaison,
             ctx.org(),
             row.id,
             ctx.user().as_uuid(),

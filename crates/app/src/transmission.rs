@@ -28,6 +28,7 @@ use parcours_domain::error::FieldErrors;
 use parcours_domain::ids::{EtablissementId, TransmissionId, UniteId, UsagerId};
 use parcours_domain::input;
 use parcours_domain::transmission::{Category, Dar, RawTransmission};
+use parcours_store::lecture::{self, Lu};
 use parcours_store::transmission::{self as store, Content, NewTransmission, TransmissionRow};
 use serde::Serialize;
 use serde_json::json;
@@ -200,7 +201,7 @@ impl App {
         ctx: &Ctx,
         r: TransmissionRow,
         names: &HashMap<Uuid, String>,
-        readers: &HashMap<Uuid, Vec<store::ReadRow>>,
+        readers: &HashMap<Uuid, Vec<lecture::ReadRow>>,
         person: String,
     ) -> AppResult<TransmissionView> {
         let category = category_of(&r)?;
@@ -239,11 +240,11 @@ impl App {
         &self,
         ctx: &Ctx,
         rows: &[TransmissionRow],
-    ) -> AppResult<HashMap<Uuid, Vec<store::ReadRow>>> {
+    ) -> AppResult<HashMap<Uuid, Vec<lecture::ReadRow>>> {
         let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-        let mut out: HashMap<Uuid, Vec<store::ReadRow>> = HashMap::new();
-        for r in store::readers(&self.db, ctx.org(), &ids).await? {
-            out.entry(r.transmission_id).or_default().push(r);
+        let mut out: HashMap<Uuid, Vec<lecture::ReadRow>> = HashMap::new();
+        for r in lecture::readers(&self.db, Lu::Transmission, ctx.org(), &ids).await? {
+            out.entry(r.doc_id).or_default().push(r);
         }
         Ok(out)
     }
@@ -707,8 +708,9 @@ impl App {
     pub async fn mark_transmission_read(&self, ctx: &Ctx, id: TransmissionId) -> AppResult<()> {
         let (row, _) = self.gated_transmission(ctx, id, false).await?;
         let mut tx = self.begin().await?;
-        let first = store::mark_read(
+        let first = lecture::mark_read(
             &mut tx,
+            Lu::Transmission,
             ctx.org(),
             row.id,
             ctx.user().as_uuid(),
@@ -746,7 +748,7 @@ impl App {
         let mut marked = Vec::new();
         let mut tx = self.begin().await?;
         for r in &rows {
-            if store::mark_read(&mut tx, org, r.id, me, now).await? {
+            if lecture::mark_read(&mut tx, Lu::Transmission, org, r.id, me, now).await? {
                 marked.push(r.id);
             }
         }

@@ -68,14 +68,6 @@ pub struct VersionRow {
     pub written_by: Uuid,
 }
 
-/// Someone's first reading of a message.
-#[derive(Debug, Clone, FromRow, PartialEq)]
-pub struct ReadRow {
-    pub message_id: Uuid,
-    pub user_id: Uuid,
-    pub read_at: i64,
-}
-
 /// A follow-up item with its current state.
 #[derive(Debug, Clone, FromRow, PartialEq)]
 pub struct SuiviRow {
@@ -282,36 +274,6 @@ pub async fn list(db: &Db, org: Uuid, reach: &Reach, limit: i64) -> Result<Vec<M
         qb.push(") order by m.written_at desc, m.id desc limit ");
         qb.push_bind(limit);
     }))
-}
-
-/// Who has read the given messages.
-pub async fn readers(db: &Db, org: Uuid, ids: &[Uuid]) -> Result<Vec<ReadRow>> {
-    let mut out = Vec::new();
-    for chunk in ids.chunks(500) {
-        let rows: Vec<ReadRow> = fetch_all_built!(db, qb => {
-            qb.push("select message_id, user_id, read_at from liaison_lecture where organisation_id = ");
-            qb.push_bind(org);
-            qb.push(" and message_id in (");
-            let mut sep = qb.separated(", ");
-            for id in chunk {
-                sep.push_bind(*id);
-            }
-            qb.push(") order by read_at, user_id");
-        });
-        out.extend(rows);
-    }
-    Ok(out)
-}
-
-/// Records a reading (a second one by the same professional changes nothing). Returns whether it
-/// was the first.
-pub async fn mark_read(tx: &mut Tx, org: Uuid, id: Uuid, user: Uuid, at: i64) -> Result<bool> {
-    let n = on_tx!(tx, c => sqlx::query(
-        "insert into liaison_lecture (organisation_id, message_id, user_id, read_at) \
-         values ($1, $2, $3, $4) on conflict (organisation_id, message_id, user_id) do nothing")
-        .bind(org).bind(id).bind(user).bind(at)
-        .execute(&mut *c).await?.rows_affected());
-    Ok(n == 1)
 }
 
 /// A new follow-up item (à faire).

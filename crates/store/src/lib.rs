@@ -74,6 +74,7 @@ pub mod account;
 pub mod admission;
 pub mod audit;
 pub mod ecrit;
+pub mod lecture;
 pub mod liaison;
 pub mod medical;
 pub mod medical_document;

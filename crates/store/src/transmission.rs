@@ -68,14 +68,6 @@ pub struct VersionRow {
     pub written_by: Uuid,
 }
 
-/// Someone's first reading of a transmission.
-#[derive(Debug, Clone, FromRow, PartialEq)]
-pub struct ReadRow {
-    pub transmission_id: Uuid,
-    pub user_id: Uuid,
-    pub read_at: i64,
-}
-
 /// A professional's relève of one unit: where it starts and when it was last opened.
 #[derive(Debug, Clone, FromRow, PartialEq)]
 pub struct VisitRow {
@@ -204,37 +196,6 @@ pub async fn for_unite(
         on_pool!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(org).bind(unite).bind(since).bind(limit).fetch_all(p).await?),
     )
-}
-
-/// Who has read the given transmissions.
-pub async fn readers(db: &Db, org: Uuid, ids: &[Uuid]) -> Result<Vec<ReadRow>> {
-    let mut out = Vec::new();
-    for chunk in ids.chunks(500) {
-        let rows: Vec<ReadRow> = fetch_all_built!(db, qb => {
-            qb.push("select transmission_id, user_id, read_at from transmission_lecture \
-                     where organisation_id = ");
-            qb.push_bind(org);
-            qb.push(" and transmission_id in (");
-            let mut sep = qb.separated(", ");
-            for id in chunk {
-                sep.push_bind(*id);
-            }
-            qb.push(") order by read_at, user_id");
-        });
-        out.extend(rows);
-    }
-    Ok(out)
-}
-
-/// Records a reading (a second one by the same professional changes nothing). Returns whether it
-/// was the first.
-pub async fn mark_read(tx: &mut Tx, org: Uuid, id: Uuid, user: Uuid, at: i64) -> Result<bool> {
-    let n = on_tx!(tx, c => sqlx::query(
-        "insert into transmission_lecture (organisation_id, transmission_id, user_id, read_at) \
-         values ($1, $2, $3, $4) on conflict (organisation_id, transmission_id, user_id) do nothing")
-        .bind(org).bind(id).bind(user).bind(at)
-        .execute(&mut *c).await?.rows_affected());
-    Ok(n == 1)
 }
 
 pub async fn visit(db: &Db, org: Uuid, user: Uuid, unite: Uuid) -> Result<Option<VisitRow>> {
