@@ -243,9 +243,11 @@ pub fn extract(query: &Query, text: &str, width: usize) -> Option<Vec<Segment>> 
         start -= 1;
     }
     if start > 0 {
+        // After the first space (which may be several bytes long: a no-break space…).
         start = text[start..first.0]
-            .find(char::is_whitespace)
-            .map_or(first.0, |i| start + i + 1);
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(first.0, |(i, c)| start + i + c.len_utf8());
     }
     let mut end = (start + width).min(text.len()).max(first.1);
     while !text.is_char_boundary(end) {
