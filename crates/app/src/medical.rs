@@ -214,6 +214,30 @@ fn is_medical(action: Action) -> bool {
     matches!(action, Action::ReadMedical | Action::WriteMedical)
 }
 
+/// The medical secret on top of the gate: the account, organisation and scope are decided exactly
+/// as for reading the person; then the role must be open to the medical file in this organisation
+/// (`role_allows`), or, for reading only, the professional must hold a temporary access to this
+/// person (`temporary`, asked only when it decides).
+async fn medical_decision(
+    ctx: &Ctx,
+    action: Action,
+    resource: &Resource<'_>,
+    role_allows: bool,
+    temporary: impl AsyncFnOnce() -> AppResult<bool>,
+) -> AppResult<Decision> {
+    let person = authz::decide(&ctx.actor, Action::ReadUsager, resource);
+    if let Decision::Deny(DenyReason::Inactive | DenyReason::OtherOrganisation) = person {
+        return Ok(person);
+    }
+    if role_allows {
+        return Ok(person);
+    }
+    if action == Action::ReadMedical && person == Decision::Allow && temporary().await? {
+        return Ok(Decision::Allow);
+    }
+    Ok(Decision::Deny(DenyReason::RoleNotAllowed))
+}
+
 /// The roles an organisation may open or close the medical file to (never administrators).
 fn configurable(role: Role) -> bool {
     role != Role::Administrateur
@@ -337,21 +361,64 @@ impl App {
         if !is_medical(action) {
             return Ok(authz::decide(&ctx.actor, action, resource));
         }
-        // Account, organisation and scope: exactly as for reading the person.
-        let person = authz::decide(&ctx.actor, Action::ReadUsager, resource);
-        if let Decision::Deny(DenyReason::Inactive | DenyReason::OtherOrganisation) = person {
-            return Ok(person);
+        let role_allows = self.medical_role_allows(ctx, action).await?;
+        medical_decision(ctx, action, resource, role_allows, async || {
+            Ok(self.temporary_access(ctx, usager).await?.is_some())
+        })
+        .await
+    }
+
+    /// [`App::decide`] for one action on many persons (a relève, a list): the same rule, with the
+    /// organisation's setting and the professional's temporary accesses read once instead of once
+    /// per person.
+    pub(crate) async fn decide_each(
+        &self,
+        ctx: &Ctx,
+        action: Action,
+        persons: &[(UsagerId, &[authz::Placement])],
+    ) -> AppResult<Vec<Decision>> {
+        let resource = |placements| Resource::Usager {
+            organisation: ctx.organisation(),
+            placements,
+        };
+        if !is_medical(action) {
+            return Ok(persons
+                .iter()
+                .map(|(_, p)| authz::decide(&ctx.actor, action, &resource(p)))
+                .collect());
         }
-        if !self.medical_role_allows(ctx, action).await? {
-            if action == Action::ReadMedical
-                && person == Decision::Allow
-                && self.temporary_access(ctx, usager).await?.is_some()
-            {
-                return Ok(Decision::Allow);
-            }
-            return Ok(Decision::Deny(DenyReason::RoleNotAllowed));
+        let role_allows = self.medical_role_allows(ctx, action).await?;
+        let temporary: Vec<Uuid> = if role_allows
+            || action != Action::ReadMedical
+            || !ctx.actor.active
+            || !configurable(ctx.actor.role)
+        {
+            Vec::new()
+        } else {
+            store::temporary_access_persons(
+                &self.db,
+                ctx.org(),
+                ctx.user().as_uuid(),
+                &self.today().to_string(),
+                self.now_micros(),
+            )
+            .await?
+        };
+        let mut out = Vec::with_capacity(persons.len());
+        for (usager, placements) in persons {
+            let has_temporary = temporary.contains(&usager.as_uuid());
+            out.push(
+                medical_decision(
+                    ctx,
+                    action,
+                    &resource(placements),
+                    role_allows,
+                    async || Ok(has_temporary),
+                )
+                .await?,
+            );
         }
-        Ok(person)
+        Ok(out)
     }
 
     /// The delegation or emergency opening running now that lets the professional read this

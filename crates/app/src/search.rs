@@ -403,6 +403,7 @@ impl App {
             organisation_id: ctx.org(),
             fts5: query.fts5(),
             tsquery: query.tsquery(),
+            groups: query.groups.clone(),
             persons,
             care,
             medical_all,

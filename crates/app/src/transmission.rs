@@ -18,8 +18,7 @@
 //!
 //! Every read and write is audited; the audit details name ids and categories, never the content.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 
 use jiff::{SignedDuration, Timestamp};
 use parcours_domain::authz::{Action, Decision, DenyReason, Placement, Resource, role_allows};
@@ -36,7 +35,7 @@ use uuid::Uuid;
 
 use crate::audit::AuditAction;
 use crate::search::transmission_doc;
-use crate::usager::{micros_to_ts, placements_of};
+use crate::usager::{micros_to_ts, placements_of, placements_of_many};
 use crate::{App, AppError, AppResult, Ctx};
 
 /// A pause after which opening the relève starts a new visit.
@@ -600,26 +599,41 @@ impl App {
     ) -> AppResult<Vec<TransmissionRow>> {
         let rows =
             store::for_unite(&self.db, ctx.org(), unite.as_uuid(), since, RELEVE_MAX).await?;
-        // One decision per person and permission (a relève has few persons, many transmissions).
-        let mut placements: HashMap<Uuid, Vec<Placement>> = HashMap::new();
+        // One decision per person and permission (a relève has few persons, many transmissions),
+        // taken for all the persons at once.
+        let asked: HashSet<(Uuid, Action)> = rows
+            .iter()
+            .map(|r| Ok((r.usager_id, category_of(r)?.read_action())))
+            .collect::<AppResult<_>>()?;
+        let mut persons: Vec<Uuid> = asked.iter().map(|(u, _)| *u).collect();
+        persons.sort();
+        persons.dedup();
+        let placements = placements_of_many(self, ctx, &persons).await?;
         let mut decisions: HashMap<(Uuid, Action), bool> = HashMap::new();
-        let mut out = Vec::new();
+        let mut actions: Vec<Action> = Vec::new();
+        for (_, a) in &asked {
+            if !actions.contains(a) {
+                actions.push(*a);
+            }
+        }
+        for action in actions {
+            let ask: Vec<(UsagerId, &[Placement])> = asked
+                .iter()
+                .filter(|(_, a)| *a == action)
+                .map(|(u, _)| {
+                    let p = placements.get(u).map(Vec::as_slice).unwrap_or(&[]);
+                    (UsagerId::from_uuid(*u), p)
+                })
+                .collect();
+            let decided = self.decide_each(ctx, action, &ask).await?;
+            for ((u, _), d) in ask.iter().zip(decided) {
+                decisions.insert((u.as_uuid(), action), d == Decision::Allow);
+            }
+        }
+        let mut out: Vec<TransmissionRow> = Vec::with_capacity(rows.len());
         for r in rows {
             let action = category_of(&r)?.read_action();
-            let allowed = match decisions.get(&(r.usager_id, action)) {
-                Some(a) => *a,
-                None => {
-                    let usager = UsagerId::from_uuid(r.usager_id);
-                    let p = match placements.entry(r.usager_id) {
-                        Entry::Occupied(e) => e.into_mut(),
-                        Entry::Vacant(e) => e.insert(placements_of(self, ctx, usager).await?),
-                    };
-                    let a = self.allowed_on(ctx, action, usager, p).await?;
-                    decisions.insert((r.usager_id, action), a);
-                    a
-                }
-            };
-            if allowed {
+            if decisions.get(&(r.usager_id, action)) == Some(&true) {
                 out.push(r);
             }
         }

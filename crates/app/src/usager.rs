@@ -330,6 +330,23 @@ pub(crate) async fn placements_of(
         .collect())
 }
 
+/// [`placements_of`] for many persons in one query (an unknown id simply has none, which the gate
+/// refuses as out of scope).
+pub(crate) async fn placements_of_many(
+    app: &App,
+    ctx: &Ctx,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Vec<Placement>>> {
+    let mut out: HashMap<Uuid, Vec<Placement>> = HashMap::new();
+    for (u, e, unite) in store::access_placements_many(&app.db, ctx.org(), ids).await? {
+        out.entry(u).or_default().push(Placement {
+            etablissement: EtablissementId::from_uuid(e),
+            unite: unite.map(UniteId::from_uuid),
+        });
+    }
+    Ok(out)
+}
+
 impl App {
     /// The gate for an action on one person, from where they are followed; a refusal is audited.
     pub(crate) async fn gate_person(

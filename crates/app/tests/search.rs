@@ -6,6 +6,7 @@ mod common;
 
 use jiff::SignedDuration;
 use parcours_app::search::{SearchInput, SearchPage};
+use parcours_app::synthetic::SyntheticPerson;
 use parcours_app::testing::{Fixture, identity};
 use parcours_app::usager::NewUsager;
 use parcours_app::{AppError, Ctx};
@@ -347,6 +348,62 @@ async fn notes_follow_their_visibility_in_a_wide_scope(fx: Fixture) {
     notes_follow_their_visibility(wide(fx)).await
 }
 
+/// Tens of thousands of documents over three months: a rare word written two months ago is found
+/// behind all the recent ones (on PostgreSQL, through the term index of the later windows), and a
+/// common word gives the newest first.
+async fn rare_and_common_words_over_months(fx: Fixture) {
+    let fx = wide(fx);
+    let direction = fx.ctx("direction").await;
+    let aes = fx.ctx("as.glycines").await;
+    let a = resident(&fx, &direction, "ANCIEN").await;
+    let b = resident(&fx, &direction, "RECENT").await;
+    let now = fx.app.now();
+    let mut rare = Vec::new();
+    for (days, person) in [(61, a), (60, b)] {
+        fx.clock.set(now - SignedDuration::from_hours(24 * days));
+        rare.push(
+            fx.app
+                .write_transmission(
+                    &aes,
+                    person,
+                    &dar("soins", "Ornithorynque en peluche retrouvé sous le lit"),
+                )
+                .await
+                .unwrap()
+                .as_uuid(),
+        );
+    }
+    fx.clock.set(now);
+    let persons: Vec<SyntheticPerson> = [a, b]
+        .iter()
+        .map(|u| SyntheticPerson {
+            usager: u.as_uuid(),
+            etablissement: fx.ehpad.as_uuid(),
+            unite: Some(fx.glycines.as_uuid()),
+        })
+        .collect();
+    let written = fx
+        .app
+        .load_synthetic_transmissions(&direction, &persons, &[aes.user().as_uuid()], 30_000, 90, 5)
+        .await
+        .unwrap();
+    assert_eq!(written, 30_000);
+    fx.app.db.optimize().await.unwrap();
+
+    let found = find(&fx, &direction, "ornithorynques").await;
+    let ids: Vec<_> = found.items.iter().map(|i| i.id).collect();
+    assert_eq!(ids, vec![rare[1], rare[0]], "both, the newer first");
+
+    let common = find(&fx, &direction, "douleurs").await;
+    assert_eq!(common.items.len(), 20);
+    assert!(common.next.is_some());
+    assert!(
+        common.items.windows(2).all(|w| w[0].at >= w[1].at),
+        "newest first"
+    );
+    assert!(common.items[0].at > now - SignedDuration::from_hours(24));
+}
+
 both!(
     search_medical_wide => medical_ones_stay_secret_in_a_wide_scope,
     search_scope_wide => scope_and_corrections_in_a_wide_scope,
@@ -356,4 +413,5 @@ both!(
     search_pages => newest_first_in_pages,
     search_medical => medical_ones_stay_secret,
     search_scope => scope_and_corrections,
+    search_over_months => rare_and_common_words_over_months,
 );

@@ -73,6 +73,7 @@ macro_rules! fetch_all_built {
 pub mod account;
 pub mod admission;
 pub mod audit;
+pub mod bulk;
 pub mod ecrit;
 pub mod lecture;
 pub mod liaison;
@@ -275,6 +276,12 @@ impl Db {
     /// Opens (creating it if needed) an SQLite file with the settings a legal record needs:
     /// WAL for concurrent readers, `synchronous=FULL` so an acknowledged commit survives a power
     /// loss, foreign keys on, and a busy timeout so writers queue instead of failing.
+    ///
+    /// The write-ahead log is moved into the database by a background task ([`checkpointer`])
+    /// rather than by the commit that happens to fill it: that copy writes pages all over a file
+    /// of gigabytes and would otherwise land on one professional's request every few dozen writes.
+    /// The automatic checkpoint stays, at a higher mark, as a bound should the task fall behind.
+    /// Must be called within a Tokio runtime.
     pub async fn open_sqlite(path: &Path) -> Result<Db> {
         let options = SqliteConnectOptions::new()
             .filename(path)
@@ -282,11 +289,13 @@ impl Db {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES.to_string());
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
             .await?;
+        tokio::spawn(checkpointer(pool.clone()));
         Ok(Db::Sqlite(pool))
     }
 
@@ -341,6 +350,36 @@ impl Db {
 
     pub async fn close(&self) {
         on_pool!(self, p => p.close().await)
+    }
+}
+
+/// Pages of write-ahead log after which a commit checkpoints by itself (SQLite's default is 1,000):
+/// reached only if the [`checkpointer`] falls behind.
+const WAL_AUTOCHECKPOINT_PAGES: u32 = 10_000;
+
+/// How often the [`checkpointer`] moves the write-ahead log into the database.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// Moves the write-ahead log into the database every [`CHECKPOINT_EVERY`], in `PASSIVE` mode (it
+/// never waits for readers or writers; what it cannot copy now it copies next time), until the
+/// pool is closed.
+async fn checkpointer(pool: SqlitePool) {
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::query("pragma wal_checkpoint(passive)")
+            .execute(&pool)
+            .await
+        {
+            if pool.is_closed() {
+                return;
+            }
+            tracing::warn!(error = %e, "SQLite checkpoint failed; retried at the next tick");
+        }
     }
 }
 

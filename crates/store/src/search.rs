@@ -90,6 +90,8 @@ pub struct Filter {
     pub fts5: String,
     /// `Query::tsquery()`.
     pub tsquery: String,
+    /// `Query::groups`: a document matches when its terms hold one term of every group.
+    pub groups: Vec<Vec<String>>,
     pub persons: Persons,
     /// Transmissions of the soins, éducatif and social categories.
     pub care: bool,
@@ -157,7 +159,9 @@ macro_rules! push_rules {
                     for u in unites {
                         $qb.push(" or x.unite_id = ").push_bind(*u);
                     }
-                    $qb.push("))");
+                    // OFFSET keeps PostgreSQL from turning the probe into a hash of every
+                    // placement of the organisation (built in full before the first row).
+                    $qb.push(") limit 1 offset 0)");
                 }
                 $qb.push(")");
             }
@@ -195,7 +199,31 @@ macro_rules! push_rules {
     }};
 }
 
+/// Appends the full-text condition tested on each document's own terms (no term index): every
+/// group has one of its terms among the space-separated terms. The terms are ASCII letters and
+/// digits (`parcours_domain::search::terms`), so LIKE needs no escaping and means the same on both
+/// engines.
+macro_rules! push_terms_contain {
+    ($qb:ident, $groups:expr) => {{
+        for group in $groups {
+            $qb.push(" and (1 = 0");
+            for t in group {
+                $qb.push(" or ' ' || d.terms || ' ' like ")
+                    .push_bind(format!("% {t} %"));
+            }
+            $qb.push(")");
+        }
+    }};
+}
+
 /// The documents matching the query that the reader may read, newest first.
+///
+/// Two plans, chosen here rather than left to the engines (whose estimates cannot see how many
+/// matches a reader may read): a reader of a few persons (`Persons::These`) starts from those
+/// persons' documents and tests the terms on each, a cost bounded by their number of documents
+/// whatever the words; a wider reader walks the matches newest first and stops at the limit, which
+/// ends quickly because most matches are theirs (FTS5 walks its index in that order; PostgreSQL
+/// goes window by window, see [`search_pg_windows`]).
 pub async fn search(db: &Db, f: &Filter) -> Result<Vec<Hit>> {
     if !f.care && !f.medical_all && f.medical_of.is_empty() && f.notes.is_none() {
         return Ok(Vec::new());
@@ -203,12 +231,26 @@ pub async fn search(db: &Db, f: &Filter) -> Result<Vec<Hit>> {
     if matches!(&f.persons, Persons::These(v) if v.is_empty()) {
         return Ok(Vec::new());
     }
+    if let Persons::These(_) = &f.persons {
+        return Ok(fetch_all_built!(db, qb => {
+            qb.push(format!("{COLS} from search_doc d where 1 = 1"));
+            push_terms_contain!(qb, &f.groups);
+            if let Some(b) = f.before {
+                qb.push(" and d.seq < ").push_bind(b);
+            }
+            push_rules!(qb, f);
+            qb.push(" order by d.seq desc limit ").push_bind(f.limit);
+        }));
+    }
     Ok(match db {
         Db::Sqlite(p) => {
-            let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-                "select d.seq, d.kind, d.doc_id, d.usager_id, d.scope, d.written_at \
-                 from search_fts f join search_doc d on d.seq = f.rowid where search_fts match ",
-            );
+            // CROSS JOIN fixes the order: walk the matches newest first and stop at the limit.
+            // Left to itself, SQLite may start from the reader's persons and test the full-text
+            // query document by document, which takes seconds on millions.
+            let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!(
+                "{COLS} from search_fts f cross join search_doc d on d.seq = f.rowid \
+                 where search_fts match "
+            ));
             qb.push_bind(f.fts5.clone());
             if let Some(b) = f.before {
                 qb.push(" and f.rowid < ").push_bind(b);
@@ -217,20 +259,74 @@ pub async fn search(db: &Db, f: &Filter) -> Result<Vec<Hit>> {
             qb.push(" order by f.rowid desc limit ").push_bind(f.limit);
             qb.build_query_as().fetch_all(p).await?
         }
-        Db::Postgres(p) => {
-            let mut qb = sqlx::QueryBuilder::<sqlx::Postgres>::new(
-                "select d.seq, d.kind, d.doc_id, d.usager_id, d.scope, d.written_at from search_doc d \
-                 where array_to_tsvector(string_to_array(d.terms, ' ')) @@ ",
-            );
-            qb.push_bind(f.tsquery.clone()).push("::tsquery");
-            if let Some(b) = f.before {
-                qb.push(" and d.seq < ").push_bind(b);
-            }
-            push_rules!(qb, f);
-            qb.push(" order by d.seq desc limit ").push_bind(f.limit);
-            qb.build_query_as().fetch_all(p).await?
-        }
+        Db::Postgres(p) => search_pg_windows(p, f).await?,
     })
+}
+
+/// The columns of a [`Hit`].
+const COLS: &str = "select d.seq, d.kind, d.doc_id, d.usager_id, d.scope, d.written_at";
+
+/// Documents in the first window of the PostgreSQL search (then 4, 16, 64… times as many).
+const FIRST_WINDOW_DOCS: f64 = 2_000.0;
+
+/// Windows of at most this many documents are walked testing each document's terms; larger ones
+/// use the term index.
+const WALK_WINDOW_DOCS: f64 = 10_000.0;
+
+/// The wide search on PostgreSQL, newest window of time first. A GIN index returns its matches in
+/// no useful order, so the planner either walks the documents newest first testing each (quick
+/// for a common word, endless for a rare one) or takes every match and sorts them (quick for a
+/// rare word, long for a common one), and it chooses from estimates that go wrong as soon as the
+/// words of a query tend to appear together. So the search asks window after window, each four
+/// times as long as the one before, the first ones holding about [`FIRST_WINDOW_DOCS`] documents
+/// (from the table's size and time span): those are walked, testing each document's terms, which
+/// finds any word that is not rare; the later ones use the term index, with the planner's choice
+/// bounded by the window. Each window is planned with its own values (`force_custom_plan`): a
+/// generic plan would know neither the words nor the window.
+async fn search_pg_windows(p: &sqlx::PgPool, f: &Filter) -> Result<Vec<Hit>> {
+    let mut c = p.begin().await?;
+    sqlx::query("set local plan_cache_mode = force_custom_plan")
+        .execute(&mut *c)
+        .await?;
+    let (oldest, newest, docs): (Option<i64>, Option<i64>, f32) = sqlx::query_as(
+        "select min(seq), max(seq), (select reltuples from pg_class \
+         where oid = 'search_doc'::regclass) from search_doc where seq < $1",
+    )
+    .bind(f.before.unwrap_or(i64::MAX))
+    .fetch_one(&mut *c)
+    .await?;
+    let (Some(oldest), Some(newest)) = (oldest, newest) else {
+        return Ok(Vec::new());
+    };
+    // Documents per microsecond, on average (`reltuples` is -1 before the first statistics).
+    let per_micro = f64::from(docs.max(1.0)) / ((newest - oldest).max(1) as f64);
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut hi = newest.saturating_add(1);
+    let mut window_docs = FIRST_WINDOW_DOCS;
+    while hits.len() < f.limit as usize && hi > oldest {
+        let span = (window_docs / per_micro).clamp(1.0, i64::MAX as f64) as i64;
+        let lo = hi.saturating_sub(span).max(oldest);
+        let mut qb = sqlx::QueryBuilder::<sqlx::Postgres>::new(format!(
+            "{COLS} from search_doc d where d.seq >= "
+        ));
+        qb.push_bind(lo).push(" and d.seq < ").push_bind(hi);
+        if window_docs <= WALK_WINDOW_DOCS {
+            push_terms_contain!(qb, &f.groups);
+        } else {
+            qb.push(" and array_to_tsvector(string_to_array(d.terms, ' ')) @@ ")
+                .push_bind(f.tsquery.clone())
+                .push("::tsquery");
+        }
+        push_rules!(qb, f);
+        qb.push(" order by d.seq desc limit ")
+            .push_bind(f.limit - hits.len() as i64);
+        let found: Vec<Hit> = qb.build_query_as().fetch_all(&mut *c).await?;
+        hits.extend(found);
+        hi = lo;
+        window_docs *= 4.0;
+    }
+    c.commit().await?;
+    Ok(hits)
 }
 
 /// The persons followed (placement or current séjour) in these establishments or units, at most
@@ -289,35 +385,6 @@ pub async fn bulk_index(tx: &mut Tx, docs: &[SearchDoc]) -> Result<()> {
             });
             qb.build().execute(&mut *c).await?.rows_affected()
         });
-    }
-    Ok(())
-}
-
-/// PostgreSQL only: drops the term index before a bulk load, to build it once afterwards with
-/// [`bulk_load_end`] (an index built at once is several times faster than one grown row by row).
-pub async fn bulk_load_start(db: &Db) -> Result<()> {
-    if let Db::Postgres(p) = db {
-        sqlx::query("drop index if exists search_doc_terms_ix")
-            .execute(p)
-            .await?;
-    }
-    Ok(())
-}
-
-/// PostgreSQL only: builds the term index again after a bulk load (same definition as migration
-/// 0012).
-pub async fn bulk_load_end(db: &Db) -> Result<()> {
-    if let Db::Postgres(p) = db {
-        let mut c = p.acquire().await?;
-        sqlx::query("set maintenance_work_mem = '1GB'")
-            .execute(&mut *c)
-            .await?;
-        sqlx::query(
-            "create index if not exists search_doc_terms_ix on search_doc \
-             using gin (array_to_tsvector(string_to_array(terms, ' ')))",
-        )
-        .execute(&mut *c)
-        .await?;
     }
     Ok(())
 }

@@ -222,6 +222,39 @@ pub async fn access_placements(
         .bind(org).bind(usager).fetch_all(p).await?))
 }
 
+/// [`access_placements`] of many persons at once, as (person, establishment, unit).
+pub async fn access_placements_many(
+    db: &Db,
+    org: Uuid,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, Uuid, Option<Uuid>)>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(400) {
+        let rows: Vec<(Uuid, Uuid, Option<Uuid>)> = fetch_all_built!(db, qb => {
+            for (i, table) in ["usager_placement", "sejour"].iter().enumerate() {
+                if i > 0 {
+                    qb.push(" union ");
+                }
+                qb.push(format!(
+                    "select usager_id, etablissement_id, unite_id from {table} where organisation_id = "
+                ));
+                qb.push_bind(org);
+                if *table == "sejour" {
+                    qb.push(" and status in ('prevu', 'en_cours')");
+                }
+                qb.push(" and usager_id in (");
+                let mut sep = qb.separated(", ");
+                for id in chunk {
+                    sep.push_bind(*id);
+                }
+                qb.push(")");
+            }
+        });
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// Summaries of the given persons (no scope filter: the caller already decided access).
 pub async fn summaries(db: &Db, org: Uuid, ids: &[Uuid]) -> Result<Vec<UsagerSummary>> {
     let mut out = Vec::new();
