@@ -235,6 +235,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0013_timeline.sql"),
         include_str!("../migrations/postgres/0013_timeline.sql"),
     ),
+    (
+        14,
+        "search_merge",
+        include_str!("../migrations/sqlite/0014_search_merge.sql"),
+        include_str!("../migrations/postgres/0014_search_merge.sql"),
+    ),
 ];
 
 fn migrator(backend: Backend) -> Migrator {
@@ -277,9 +283,9 @@ impl Db {
     /// WAL for concurrent readers, `synchronous=FULL` so an acknowledged commit survives a power
     /// loss, foreign keys on, and a busy timeout so writers queue instead of failing.
     ///
-    /// The write-ahead log is moved into the database by a background task ([`checkpointer`])
-    /// rather than by the commit that happens to fill it: that copy writes pages all over a file
-    /// of gigabytes and would otherwise land on one professional's request every few dozen writes.
+    /// The write-ahead log is moved into the database by a background task ([`upkeep`]) rather
+    /// than by the commit that happens to fill it: that copy writes pages all over a file of
+    /// gigabytes and would otherwise land on one professional's request every few dozen writes.
     /// The automatic checkpoint stays, at a higher mark, as a bound should the task fall behind.
     /// Must be called within a Tokio runtime.
     pub async fn open_sqlite(path: &Path) -> Result<Db> {
@@ -295,7 +301,7 @@ impl Db {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        tokio::spawn(checkpointer(pool.clone()));
+        tokio::spawn(upkeep(pool.clone()));
         Ok(Db::Sqlite(pool))
     }
 
@@ -354,31 +360,39 @@ impl Db {
 }
 
 /// Pages of write-ahead log after which a commit checkpoints by itself (SQLite's default is 1,000):
-/// reached only if the [`checkpointer`] falls behind.
+/// reached only if the [`upkeep`] task falls behind.
 const WAL_AUTOCHECKPOINT_PAGES: u32 = 10_000;
 
-/// How often the [`checkpointer`] moves the write-ahead log into the database.
-const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+/// How often the [`upkeep`] task runs.
+const UPKEEP_EVERY: Duration = Duration::from_secs(1);
 
-/// Moves the write-ahead log into the database every [`CHECKPOINT_EVERY`], in `PASSIVE` mode (it
-/// never waits for readers or writers; what it cannot copy now it copies next time), until the
-/// pool is closed.
-async fn checkpointer(pool: SqlitePool) {
-    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+/// The SQLite work that would otherwise fall on a professional's request, done every
+/// [`UPKEEP_EVERY`] until the pool is closed: merging the new segments of the full-text index
+/// (at most 200 pages at a time, so that a writer never waits long behind it; migration 0014 took
+/// this work out of the writers' transactions), then moving the write-ahead log into the
+/// database in `PASSIVE` mode (it never waits for readers or writers; what it cannot copy now it
+/// copies next time).
+async fn upkeep(pool: SqlitePool) {
+    let mut tick = tokio::time::interval(UPKEEP_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        if pool.is_closed() {
-            return;
-        }
-        if let Err(e) = sqlx::query("pragma wal_checkpoint(passive)")
-            .execute(&pool)
-            .await
-        {
+        for statement in [
+            "insert into search_fts (search_fts, rank) values ('merge', 200)",
+            "pragma wal_checkpoint(passive)",
+        ] {
             if pool.is_closed() {
                 return;
             }
-            tracing::warn!(error = %e, "SQLite checkpoint failed; retried at the next tick");
+            if let Err(e) = sqlx::query(statement).execute(&pool).await {
+                if pool.is_closed() {
+                    return;
+                }
+                // Before the migrations have run the index does not exist yet: nothing to merge.
+                if !e.to_string().contains("no such table") {
+                    tracing::warn!(error = %e, statement, "SQLite upkeep failed; retried at the next tick");
+                }
+            }
         }
     }
 }
