@@ -9,6 +9,7 @@ use parcours_app::usager::NewUsager;
 use parcours_app::{AppError, Ctx};
 use parcours_domain::authz::DenyReason;
 use parcours_domain::ids::UsagerId;
+use parcours_domain::medical::RawDelegation;
 use parcours_domain::transmission::{Category, RawTransmission};
 use parcours_store::account::{UserRow, insert_user, replace_assignments};
 use uuid::Uuid;
@@ -322,9 +323,74 @@ async fn a_medical_transmission_is_hidden_from_an_aide_soignant(fx: Fixture) {
     assert!(history.iter().all(|h| !h.snapshot.contains("infection")));
 }
 
+/// The relève decides for all its persons at once: a delegation or a break-the-glass opens one
+/// person's medical transmissions to the aide-soignant, for its time only, and no one else's.
+async fn the_releve_follows_temporary_medical_access(fx: Fixture) {
+    let dir = fx.ctx("direction").await;
+    let aide = fx.ctx("as.glycines").await;
+    let ide = infirmiere(&fx).await;
+    let medecin = fx.ctx("medecin").await;
+    let delegated = resident(&fx, &dir, "Durand").await;
+    let other = resident(&fx, &dir, "Petit").await;
+    for u in [delegated, other] {
+        fx.app
+            .write_transmission(&ide, u, &dar("sante", "medical", "Bilan sanguin"))
+            .await
+            .unwrap();
+        fx.app
+            .write_transmission(&aide, u, &dar("hygiene", "soins", "Toilette au lit"))
+            .await
+            .unwrap();
+    }
+    let medical_of = |r: &parcours_app::transmission::Releve| -> Vec<UsagerId> {
+        r.items
+            .iter()
+            .filter(|i| i.category == Category::Medical)
+            .map(|i| i.usager)
+            .collect()
+    };
+    let since = Some(fx.app.now() - SignedDuration::from_hours(1));
+    let r = fx.app.releve(&aide, None, since).await.unwrap();
+    assert_eq!(r.items.len(), 2);
+    assert!(medical_of(&r).is_empty());
+    fx.app
+        .grant_medical_delegation(
+            &medecin,
+            delegated,
+            &RawDelegation {
+                delegate: aide.user().to_string(),
+                starts_on: "2026-11-22".into(),
+                ends_on: "2026-11-23".into(),
+                reason: "Absence du médecin".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let r = fx.app.releve(&aide, None, since).await.unwrap();
+    assert_eq!(medical_of(&r), vec![delegated]);
+    // After its end, nothing.
+    fx.clock.advance(SignedDuration::from_hours(72));
+    let since = Some(fx.app.now() - SignedDuration::from_hours(80));
+    let r = fx.app.releve(&aide, None, since).await.unwrap();
+    assert!(medical_of(&r).is_empty());
+    // Break-the-glass: the other person, for two hours.
+    fx.app
+        .break_the_glass(&aide, other, "Malaise, médecin injoignable")
+        .await
+        .unwrap();
+    let r = fx.app.releve(&aide, None, since).await.unwrap();
+    assert_eq!(medical_of(&r), vec![other]);
+    fx.clock.advance(SignedDuration::from_hours(3));
+    let since = Some(fx.app.now() - SignedDuration::from_hours(90));
+    let r = fx.app.releve(&aide, None, since).await.unwrap();
+    assert!(medical_of(&r).is_empty());
+    assert_eq!(r.items.len(), 2);
+}
+
 both!(
     correction_versions => a_correction_is_a_new_version_and_the_original_stays_readable,
     pagination => a_persons_list_is_paginated_newest_first,
     releve_since_last_visit => the_releve_shows_what_was_written_since_my_last_visit_with_read_receipts,
     medical_hidden => a_medical_transmission_is_hidden_from_an_aide_soignant,
+    releve_temporary_medical => the_releve_follows_temporary_medical_access,
 );
