@@ -388,21 +388,10 @@ impl App {
                 .collect());
         }
         let role_allows = self.medical_role_allows(ctx, action).await?;
-        let temporary: Vec<Uuid> = if role_allows
-            || action != Action::ReadMedical
-            || !ctx.actor.active
-            || !configurable(ctx.actor.role)
-        {
+        let temporary: Vec<Uuid> = if role_allows || action != Action::ReadMedical {
             Vec::new()
         } else {
-            store::temporary_access_persons(
-                &self.db,
-                ctx.org(),
-                ctx.user().as_uuid(),
-                &self.today().to_string(),
-                self.now_micros(),
-            )
-            .await?
+            self.temporary_access_persons(ctx).await?
         };
         let mut out = Vec::with_capacity(persons.len());
         for (usager, placements) in persons {
@@ -447,6 +436,23 @@ impl App {
                     until: micros_to_ts(e.ends_at),
                 }),
         )
+    }
+
+    /// The persons whose medical file the professional may read now through a delegation (today)
+    /// or an emergency opening (now): what [`App::decide`] grants person by person, for many
+    /// persons at once (a relève, a search).
+    pub(crate) async fn temporary_access_persons(&self, ctx: &Ctx) -> AppResult<Vec<Uuid>> {
+        if !ctx.actor.active || !configurable(ctx.actor.role) {
+            return Ok(Vec::new());
+        }
+        Ok(store::temporary_access_persons(
+            &self.db,
+            ctx.org(),
+            ctx.user().as_uuid(),
+            &self.today().to_string(),
+            self.now_micros(),
+        )
+        .await?)
     }
 
     /// The detail of a read's audit event: which temporary access it went through, if any.

@@ -360,14 +360,7 @@ impl App {
                 let scope = ctx.actor.visible_scope();
                 let medical_all = care && self.medical_access(ctx).await?.read;
                 let medical_of = if care && !medical_all {
-                    parcours_store::medical::temporary_access_persons(
-                        &self.db,
-                        ctx.org(),
-                        ctx.user().as_uuid(),
-                        &self.today().to_string(),
-                        self.now_micros(),
-                    )
-                    .await?
+                    self.temporary_access_persons(ctx).await?
                 } else {
                     Vec::new()
                 };

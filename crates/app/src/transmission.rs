@@ -18,7 +18,7 @@
 //!
 //! Every read and write is audited; the audit details name ids and categories, never the content.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use jiff::{SignedDuration, Timestamp};
 use parcours_domain::authz::{Action, Decision, DenyReason, Placement, Resource, role_allows};
@@ -601,42 +601,38 @@ impl App {
             store::for_unite(&self.db, ctx.org(), unite.as_uuid(), since, RELEVE_MAX).await?;
         // One decision per person and permission (a relève has few persons, many transmissions),
         // taken for all the persons at once.
-        let asked: HashSet<(Uuid, Action)> = rows
-            .iter()
-            .map(|r| Ok((r.usager_id, category_of(r)?.read_action())))
+        let rows: Vec<(Action, TransmissionRow)> = rows
+            .into_iter()
+            .map(|r| Ok((category_of(&r)?.read_action(), r)))
             .collect::<AppResult<_>>()?;
-        let mut persons: Vec<Uuid> = asked.iter().map(|(u, _)| *u).collect();
-        persons.sort();
-        persons.dedup();
-        let placements = placements_of_many(self, ctx, &persons).await?;
-        let mut decisions: HashMap<(Uuid, Action), bool> = HashMap::new();
-        let mut actions: Vec<Action> = Vec::new();
-        for (_, a) in &asked {
-            if !actions.contains(a) {
-                actions.push(*a);
-            }
+        let mut asked: HashMap<Action, BTreeSet<Uuid>> = HashMap::new();
+        for (a, r) in &rows {
+            asked.entry(*a).or_default().insert(r.usager_id);
         }
-        for action in actions {
-            let ask: Vec<(UsagerId, &[Placement])> = asked
+        let persons: BTreeSet<Uuid> = rows.iter().map(|(_, r)| r.usager_id).collect();
+        let persons: Vec<Uuid> = persons.into_iter().collect();
+        let placements = placements_of_many(self, ctx, &persons).await?;
+        let mut allowed: HashSet<(Uuid, Action)> = HashSet::new();
+        for (action, who) in asked {
+            let ask: Vec<(UsagerId, &[Placement])> = who
                 .iter()
-                .filter(|(_, a)| *a == action)
-                .map(|(u, _)| {
+                .map(|u| {
                     let p = placements.get(u).map(Vec::as_slice).unwrap_or(&[]);
                     (UsagerId::from_uuid(*u), p)
                 })
                 .collect();
             let decided = self.decide_each(ctx, action, &ask).await?;
             for ((u, _), d) in ask.iter().zip(decided) {
-                decisions.insert((u.as_uuid(), action), d == Decision::Allow);
+                if d == Decision::Allow {
+                    allowed.insert((u.as_uuid(), action));
+                }
             }
         }
-        let mut out: Vec<TransmissionRow> = Vec::with_capacity(rows.len());
-        for r in rows {
-            let action = category_of(&r)?.read_action();
-            if decisions.get(&(r.usager_id, action)) == Some(&true) {
-                out.push(r);
-            }
-        }
+        let mut out: Vec<TransmissionRow> = rows
+            .into_iter()
+            .filter(|(a, r)| allowed.contains(&(r.usager_id, *a)))
+            .map(|(_, r)| r)
+            .collect();
         // Important first; newest first within each group (the order of the query is kept).
         out.sort_by_key(|r| !r.important);
         Ok(out)

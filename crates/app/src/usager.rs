@@ -316,18 +316,15 @@ pub(crate) async fn placements_of(
     ctx: &Ctx,
     usager: UsagerId,
 ) -> AppResult<Vec<Placement>> {
-    let rows = store::access_placements(&app.db, ctx.org(), usager.as_uuid()).await?;
-    if rows.is_empty() {
+    let found = placements_of_many(app, ctx, &[usager.as_uuid()])
+        .await?
+        .remove(&usager.as_uuid())
+        .unwrap_or_default();
+    if found.is_empty() {
         // A person always has a placement; none means the id is unknown here.
         store::get(&app.db, ctx.org(), usager.as_uuid()).await?;
     }
-    Ok(rows
-        .iter()
-        .map(|(e, u)| Placement {
-            etablissement: EtablissementId::from_uuid(*e),
-            unite: u.map(UniteId::from_uuid),
-        })
-        .collect())
+    Ok(found)
 }
 
 /// [`placements_of`] for many persons in one query (an unknown id simply has none, which the gate
@@ -338,7 +335,7 @@ pub(crate) async fn placements_of_many(
     ids: &[Uuid],
 ) -> AppResult<HashMap<Uuid, Vec<Placement>>> {
     let mut out: HashMap<Uuid, Vec<Placement>> = HashMap::new();
-    for (u, e, unite) in store::access_placements_many(&app.db, ctx.org(), ids).await? {
+    for (u, e, unite) in store::access_placements(&app.db, ctx.org(), ids).await? {
         out.entry(u).or_default().push(Placement {
             etablissement: EtablissementId::from_uuid(e),
             unite: unite.map(UniteId::from_uuid),

@@ -342,6 +342,9 @@ async fn the_releve_follows_temporary_medical_access(fx: Fixture) {
             .await
             .unwrap();
     }
+    // A fixed start, so that every reading below covers the four transmissions.
+    let since = Some(fx.app.now() - SignedDuration::from_hours(1));
+    let releve = async || fx.app.releve(&aide, None, since).await.unwrap();
     let medical_of = |r: &parcours_app::transmission::Releve| -> Vec<UsagerId> {
         r.items
             .iter()
@@ -349,8 +352,7 @@ async fn the_releve_follows_temporary_medical_access(fx: Fixture) {
             .map(|i| i.usager)
             .collect()
     };
-    let since = Some(fx.app.now() - SignedDuration::from_hours(1));
-    let r = fx.app.releve(&aide, None, since).await.unwrap();
+    let r = releve().await;
     assert_eq!(r.items.len(), 2);
     assert!(medical_of(&r).is_empty());
     fx.app
@@ -366,23 +368,18 @@ async fn the_releve_follows_temporary_medical_access(fx: Fixture) {
         )
         .await
         .unwrap();
-    let r = fx.app.releve(&aide, None, since).await.unwrap();
-    assert_eq!(medical_of(&r), vec![delegated]);
+    assert_eq!(medical_of(&releve().await), vec![delegated]);
     // After its end, nothing.
     fx.clock.advance(SignedDuration::from_hours(72));
-    let since = Some(fx.app.now() - SignedDuration::from_hours(80));
-    let r = fx.app.releve(&aide, None, since).await.unwrap();
-    assert!(medical_of(&r).is_empty());
+    assert!(medical_of(&releve().await).is_empty());
     // Break-the-glass: the other person, for two hours.
     fx.app
         .break_the_glass(&aide, other, "Malaise, médecin injoignable")
         .await
         .unwrap();
-    let r = fx.app.releve(&aide, None, since).await.unwrap();
-    assert_eq!(medical_of(&r), vec![other]);
+    assert_eq!(medical_of(&releve().await), vec![other]);
     fx.clock.advance(SignedDuration::from_hours(3));
-    let since = Some(fx.app.now() - SignedDuration::from_hours(90));
-    let r = fx.app.releve(&aide, None, since).await.unwrap();
+    let r = releve().await;
     assert!(medical_of(&r).is_empty());
     assert_eq!(r.items.len(), 2);
 }

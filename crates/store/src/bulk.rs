@@ -8,9 +8,7 @@
 //! the migrations created. If the load dies half-way the indexes stay dropped: it is a benchmark
 //! data set, and `parcours search-reindex` rebuilds the term index.
 
-use sqlx::Row;
-
-use crate::{Db, Result};
+use crate::{Backend, Db, Result};
 
 /// The indexes and triggers a bulk load of transmissions and search documents drops. The
 /// primary keys and unique constraints stay: the generator's keys arrive in increasing order, so
@@ -33,79 +31,56 @@ pub struct BulkLoad {
     dropped: Vec<(String, String)>,
 }
 
+/// The catalogue of indexes and triggers as (kind, name, SQL that creates it), per engine.
+fn catalogue(db: &Db) -> &'static str {
+    match db.backend() {
+        Backend::Sqlite => {
+            "select type, name, sql from sqlite_master \
+             where type in ('index', 'trigger') and sql is not null"
+        }
+        Backend::Postgres => {
+            "select 'index'::text, indexname::text, indexdef from pg_indexes \
+             where schemaname = current_schema()"
+        }
+    }
+}
+
 /// Drops the deferred indexes (and the SQLite full-text trigger) before a bulk load.
 pub async fn start(db: &Db) -> Result<BulkLoad> {
     let mut dropped = Vec::new();
-    match db {
-        Db::Sqlite(p) => {
-            let mut c = p.acquire().await?;
-            let rows = sqlx::query(
-                "select type, name, sql from sqlite_master \
-                 where type in ('index', 'trigger') and sql is not null",
-            )
-            .fetch_all(&mut *c)
-            .await?;
-            for r in rows {
-                let (kind, name, sql): (String, String, String) =
-                    (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
-                if !DEFERRED.contains(&name.as_str()) {
-                    continue;
-                }
+    on_pool!(db, p => {
+        let mut c = p.acquire().await?;
+        let objects: Vec<(String, String, String)> =
+            sqlx::query_as(catalogue(db)).fetch_all(&mut *c).await?;
+        for (kind, name, sql) in objects {
+            if DEFERRED.contains(&name.as_str()) {
                 sqlx::query(sqlx::AssertSqlSafe(format!("drop {kind} {name}")))
                     .execute(&mut *c)
                     .await?;
                 dropped.push((name, sql));
             }
         }
-        Db::Postgres(p) => {
-            let mut c = p.acquire().await?;
-            let rows = sqlx::query(
-                "select indexname, indexdef from pg_indexes \
-                 where schemaname = current_schema() and indexname = any($1)",
-            )
-            .bind(DEFERRED)
-            .fetch_all(&mut *c)
-            .await?;
-            for r in rows {
-                let (name, sql): (String, String) = (r.try_get(0)?, r.try_get(1)?);
-                sqlx::query(sqlx::AssertSqlSafe(format!("drop index {name}")))
-                    .execute(&mut *c)
-                    .await?;
-                dropped.push((name, sql));
-            }
-        }
-    }
+    });
     Ok(BulkLoad { dropped })
 }
 
 /// Builds again what [`start`] dropped; on SQLite, rebuilds the FTS5 term index from
-/// `search_doc` (its trigger was not there to feed it during the load).
+/// `search_doc` first (its trigger was not there to feed it during the load); on PostgreSQL, with
+/// enough memory to sort in one pass.
 pub async fn finish(db: &Db, load: BulkLoad) -> Result<()> {
-    match db {
-        Db::Sqlite(p) => {
-            let mut c = p.acquire().await?;
-            if load.dropped.iter().any(|(n, _)| n == "search_doc_ai") {
-                sqlx::query("insert into search_fts (search_fts) values ('rebuild')")
-                    .execute(&mut *c)
-                    .await?;
-            }
-            for (_, sql) in &load.dropped {
-                sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-                    .execute(&mut *c)
-                    .await?;
-            }
+    let before: &[&str] = match db.backend() {
+        Backend::Sqlite if load.dropped.iter().any(|(n, _)| n == "search_doc_ai") => {
+            &["insert into search_fts (search_fts) values ('rebuild')"]
         }
-        Db::Postgres(p) => {
-            let mut c = p.acquire().await?;
-            sqlx::query("set maintenance_work_mem = '1GB'")
-                .execute(&mut *c)
-                .await?;
-            for (_, sql) in &load.dropped {
-                sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-                    .execute(&mut *c)
-                    .await?;
-            }
+        Backend::Sqlite => &[],
+        Backend::Postgres => &["set maintenance_work_mem = '1GB'"],
+    };
+    on_pool!(db, p => {
+        let mut c = p.acquire().await?;
+        let statements = before.iter().copied().chain(load.dropped.iter().map(|(_, sql)| sql.as_str()));
+        for sql in statements {
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *c).await?;
         }
-    }
+    });
     Ok(())
 }

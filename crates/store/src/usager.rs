@@ -210,20 +210,10 @@ pub async fn placements(db: &Db, org: Uuid, usager: Uuid) -> Result<Vec<Placemen
         .bind(org).bind(usager).fetch_all(p).await?))
 }
 
-/// Where the person is followed, for the gate: their placements, plus the establishment and unit of
-/// every planned or current séjour (a DITEP internat and its SESSAD both see the person).
+/// Where these persons are followed, for the gate, as (person, establishment, unit): their
+/// placements, plus the establishment and unit of every planned or current séjour (a DITEP internat
+/// and its SESSAD both see the person).
 pub async fn access_placements(
-    db: &Db,
-    org: Uuid,
-    usager: Uuid,
-) -> Result<Vec<(Uuid, Option<Uuid>)>> {
-    Ok(on_pool!(db, p => sqlx::query_as(
-        "select etablissement_id, unite_id from usager_placement where organisation_id = $1 and usager_id = $2          union select etablissement_id, unite_id from sejour where organisation_id = $1 and usager_id = $2          and status in ('prevu', 'en_cours')")
-        .bind(org).bind(usager).fetch_all(p).await?))
-}
-
-/// [`access_placements`] of many persons at once, as (person, establishment, unit).
-pub async fn access_placements_many(
     db: &Db,
     org: Uuid,
     ids: &[Uuid],
